@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Makes this checkout ready to build and test: Debian packages when missing, npm packages from the
+# lockfile when they changed, then the TypeScript build. Safe to run again; quick when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian_packages=(chromium fonts-liberation fonts-noto-cjk epubcheck poppler-utils)
+missing=()
+for package in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null; then
+    echo "setup: please install ${missing[*]} (Chromium, fonts, epubcheck, poppler) with your package manager" >&2
+    exit 1
+  fi
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]} from Debian's packages" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages from package-lock.json" >&2
+  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >&2
+fi
+
+npx --no-install tsc -p . >&2

@@ -1,0 +1,72 @@
+import * as v from 'valibot';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { GalleyError } from '../errors.js';
+import { FRONT_MATTER_KEYS, FrontMatterSchema, type FrontMatter } from '../options.js';
+import type { Notice } from './model.js';
+
+export interface SplitSource {
+  frontMatter: FrontMatter;
+  body: string;
+  /** Line of the source file on which `body` starts (1-based). */
+  bodyStartLine: number;
+  warnings: Notice[];
+}
+
+const OPENER = /^---([^\r\n]*)\r?\n/;
+const CLOSER = /^(?:---|\.\.\.)[ \t]*$/m;
+const YAML_LANGUAGES = ['', 'yaml', 'yml'];
+
+/** Splits YAML front matter off a Markdown source and checks it against the schema. */
+export function splitFrontMatter(source: string): SplitSource {
+  const opener = OPENER.exec(source);
+  if (!opener) return { frontMatter: {}, body: source, bodyStartLine: 1, warnings: [] };
+
+  const language = (opener[1] ?? '').trim().toLowerCase();
+  if (!YAML_LANGUAGES.includes(language)) {
+    throw new GalleyError(`front matter in "${language}" is not accepted: galley reads YAML front matter only (open it with ---)`, { line: 1 });
+  }
+  const rest = source.slice(opener[0].length);
+  const closer = CLOSER.exec(rest);
+  if (!closer) throw new GalleyError('front matter is never closed: end it with a line holding only ---', { line: 1 });
+
+  const yamlText = rest.slice(0, closer.index);
+  const afterCloser = rest.slice(closer.index + closer[0].length).replace(/^\r?\n/, '');
+  const yamlLines = yamlText.split('\n').length - (yamlText.endsWith('\n') || yamlText === '' ? 1 : 0);
+  const bodyStartLine = 1 + yamlLines + 2;
+
+  const { data, keyLines } = parseYaml(yamlText);
+  const warnings: Notice[] = Object.keys(data)
+    .filter((key) => !FRONT_MATTER_KEYS.includes(key))
+    .map((key) => ({ line: keyLines.get(key), message: `unknown front matter key "${key}" is ignored` }));
+
+  const result = v.safeParse(FrontMatterSchema, data);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const key = String(issue.path?.[0]?.key ?? '');
+    throw new GalleyError(`front matter "${key}" ${issue.message}`, { line: keyLines.get(key) });
+  }
+  return { frontMatter: result.output, body: afterCloser, bodyStartLine, warnings };
+}
+
+/** Parses the YAML between the fences; lines are counted from the file's first line. */
+function parseYaml(yamlText: string): { data: Record<string, unknown>; keyLines: Map<string, number> } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(yamlText, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const firstError = document.errors[0];
+  if (firstError) {
+    const line = (firstError.linePos?.[0].line ?? 1) + 1;
+    const message = firstError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new GalleyError(`front matter is not valid YAML: ${message}`, { line });
+  }
+  if (document.contents === null) return { data: {}, keyLines: new Map() };
+  if (!isMap(document.contents)) throw new GalleyError('front matter must be a list of "key: value" lines', { line: 2 });
+
+  const keyLines = new Map<string, number>();
+  for (const pair of document.contents.items) {
+    if (isScalar(pair.key) && pair.key.range) {
+      keyLines.set(String(pair.key.value), lineCounter.linePos(pair.key.range[0]).line + 1);
+    }
+  }
+  const data = document.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
+  return { data, keyLines };
+}

@@ -1,0 +1,53 @@
+import type Token from 'markdown-it/lib/token.mjs';
+
+/** A warning about a document: it still builds. */
+export interface Notice {
+  line?: number | undefined;
+  message: string;
+}
+
+export interface Metadata {
+  title: string;
+  subtitle: string | undefined;
+  description: string | undefined;
+  authors: string[];
+  /** YYYY-MM-DD */
+  date: string | undefined;
+  lang: string;
+  publisher: string | undefined;
+  keywords: string[];
+}
+
+/** A stretch of the article: the opening (before the first `##`), or one `##` heading and what follows it. */
+export interface Section {
+  title: string;
+  /** The heading's id; the opening section has none. */
+  headingId: string | undefined;
+  tokens: Token[];
+  /** Ids the section defines, for links that point into it from elsewhere. */
+  anchorIds: Set<string>;
+  /** Footnotes referred to from this section, by markdown-it-footnote id. */
+  footnoteIds: number[];
+}
+
+/** A local image the document uses, checked to exist inside the document's folder. */
+export interface ImageResource {
+  /** As written in the Markdown (URL-encoded by markdown-it). */
+  src: string;
+  path: string;
+  line: number;
+}
+
+export interface DocumentModel {
+  sourcePath: string;
+  /** Base name of the source, used for output files. */
+  name: string;
+  metadata: Metadata;
+  sections: Section[];
+  /** markdown-it-footnote's tail: one token group per footnote, keyed by its id. */
+  footnotes: Map<number, Token[]>;
+  images: Map<string, ImageResource>;
+  warnings: Notice[];
+  /** The source file's modification time, the last resort for dates. */
+  modified: Date;
+}

@@ -1,0 +1,42 @@
+import { pathToFileURL } from 'node:url';
+import Token from 'markdown-it/lib/token.mjs';
+import { createMarkdown, type RenderEnv } from './markdown.js';
+import type { DocumentModel } from './model.js';
+
+const markdown = createMarkdown();
+
+function renderTokens(tokens: Token[], env: RenderEnv): string {
+  return markdown.renderer.render(tokens, markdown.options, env);
+}
+
+function footnoteBlock(doc: DocumentModel, ids: Iterable<number>): Token[] {
+  const groups = [...ids].flatMap((id) => doc.footnotes.get(id) ?? []);
+  if (groups.length === 0) return [];
+  return [new Token('footnote_block_open', '', 1), ...groups, new Token('footnote_block_close', '', -1)];
+}
+
+/** The whole article as one HTML body for print: images as file URLs, notes at the end. */
+export function renderPrintBody(doc: DocumentModel): string {
+  const env: RenderEnv = {
+    imageUrl: (src) => pathToFileURL(doc.images.get(src)!.path).href,
+    fragmentHref: (id) => `#${id}`,
+  };
+  const tokens = doc.sections.flatMap((section) => section.tokens);
+  return renderTokens([...tokens, ...footnoteBlock(doc, [...doc.footnotes.keys()].sort((a, b) => a - b))], env);
+}
+
+/**
+ * One section as an e-book chapter body: its own notes follow it, images keep their source path,
+ * and links to other sections point at the file that holds them.
+ */
+export function renderEbookSection(doc: DocumentModel, index: number, sectionHref: (index: number) => string): string {
+  const section = doc.sections[index]!;
+  const env: RenderEnv = {
+    imageUrl: (src) => src,
+    fragmentHref: (id) => {
+      const target = doc.sections.findIndex((candidate) => candidate.anchorIds.has(id));
+      return target < 0 || target === index ? `#${id}` : `${sectionHref(target)}#${id}`;
+    },
+  };
+  return renderTokens([...section.tokens, ...footnoteBlock(doc, section.footnoteIds)], env);
+}

@@ -1,0 +1,71 @@
+import * as v from 'valibot';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+// C0 controls other than tab, line feed and carriage return, and DEL: not allowed in XML 1.0.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+const text = v.pipe(
+  v.string('must be text'),
+  v.transform((value) => value.replace(CONTROL_CHARACTERS, '').trim()),
+);
+
+const isoDate = v.pipe(
+  v.string('must be a date written YYYY-MM-DD'),
+  v.regex(ISO_DATE, 'must be a date written YYYY-MM-DD'),
+  v.check((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'is not a real calendar date'),
+);
+
+const languageTag = v.pipe(
+  v.string('must be a language tag such as en or pt-BR'),
+  v.check((value) => {
+    try {
+      return Intl.getCanonicalLocales(value).length === 1;
+    } catch {
+      return false;
+    }
+  }, 'is not a valid BCP 47 language tag (such as en, de-CH or pt-BR)'),
+);
+
+const listOfText = v.union(
+  [v.pipe(text, v.transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))), v.array(text)],
+  'must be text or a list of text',
+);
+
+/** Every front matter key galley reads. Anything else is reported as unknown, never passed on. */
+export const FrontMatterSchema = v.object({
+  title: v.optional(text),
+  subtitle: v.optional(text),
+  description: v.optional(text),
+  author: v.optional(listOfText),
+  date: v.optional(isoDate),
+  lang: v.optional(languageTag),
+  publisher: v.optional(text),
+  keywords: v.optional(listOfText),
+});
+
+export type FrontMatter = v.InferOutput<typeof FrontMatterSchema>;
+export const FRONT_MATTER_KEYS = Object.keys(FrontMatterSchema.entries);
+
+export const FORMATS = ['pdf', 'epub'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** What a build is asked to do, after the CLI flags have been checked. */
+export interface BuildOptions {
+  paths: string[];
+  outDir: string;
+  formats: Format[];
+  templatesDir: string | undefined;
+  browserPath: string | undefined;
+  verbose: boolean;
+}
+
+/** Parses `pdf,epub` into formats, or returns the unknown name. */
+export function parseFormats(list: string): Format[] | { unknown: string } {
+  const names = list.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const formats: Format[] = [];
+  for (const name of names) {
+    if (!(FORMATS as readonly string[]).includes(name)) return { unknown: name };
+    if (!formats.includes(name as Format)) formats.push(name as Format);
+  }
+  return formats.length ? formats : { unknown: list };
+}

@@ -1,0 +1,69 @@
+import { access, constants } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { GalleyError } from '../errors.js';
+
+export const NO_BROWSER_MESSAGE =
+  'no Chrome or Chromium found: install one (on Debian: apt-get install chromium), or name one with --browser PATH or PUPPETEER_EXECUTABLE_PATH';
+
+const SYSTEM_BROWSERS: Record<string, string[]> = {
+  linux: ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome', 'chrome'],
+  darwin: [
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  ],
+  win32: [
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+    'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe',
+  ],
+};
+
+/**
+ * Finds a browser, in this order: `--browser PATH`, PUPPETEER_EXECUTABLE_PATH, a browser that
+ * puppeteer installed in its cache, then the system's Chromium or Chrome. Never downloads one.
+ */
+export async function findBrowser(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (explicitPath) return requireExecutable(explicitPath, '--browser');
+  if (env.PUPPETEER_EXECUTABLE_PATH) return requireExecutable(env.PUPPETEER_EXECUTABLE_PATH, 'PUPPETEER_EXECUTABLE_PATH');
+  const found = (await fromPuppeteerCache(env)) ?? (await fromSystem(env));
+  if (!found) throw new GalleyError(NO_BROWSER_MESSAGE);
+  return found;
+}
+
+async function requireExecutable(file: string, origin: string): Promise<string> {
+  if (await isExecutable(file)) return file;
+  throw new GalleyError(`${origin} ${file}: no browser there (not an executable file)`);
+}
+
+async function fromPuppeteerCache(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const cacheDir = env.PUPPETEER_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'puppeteer');
+  if (!(await isPresent(cacheDir))) return undefined;
+  const { getInstalledBrowsers } = await import('@puppeteer/browsers');
+  const installed = await getInstalledBrowsers({ cacheDir }).catch(() => []);
+  const preference = ['chrome', 'chrome-headless-shell', 'chromium'];
+  const ranked = installed
+    .filter((browser) => preference.includes(browser.browser))
+    .sort((a, b) => preference.indexOf(a.browser) - preference.indexOf(b.browser) || b.buildId.localeCompare(a.buildId, 'en', { numeric: true }));
+  for (const browser of ranked) {
+    if (await isExecutable(browser.executablePath)) return browser.executablePath;
+  }
+  return undefined;
+}
+
+async function fromSystem(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const candidates = SYSTEM_BROWSERS[process.platform] ?? SYSTEM_BROWSERS.linux!;
+  const searchPath = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  for (const candidate of candidates) {
+    const files = path.isAbsolute(candidate) ? [candidate] : searchPath.map((dir) => path.join(dir, candidate));
+    for (const file of files) if (await isExecutable(file)) return file;
+  }
+  return undefined;
+}
+
+async function isPresent(file: string): Promise<boolean> {
+  return access(file).then(() => true, () => false);
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  return access(file, constants.X_OK).then(() => true, () => false);
+}

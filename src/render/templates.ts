@@ -1,0 +1,82 @@
+import { access, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { GalleyError } from '../errors.js';
+
+export const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+const TEMPLATE_FILES = {
+  printHtml: 'print.html',
+  printCss: 'print.css',
+  chapter: 'epub/chapter.xhtml',
+  package: 'epub/package.opf',
+  nav: 'epub/nav.xhtml',
+  ncx: 'epub/toc.ncx',
+  epubCss: 'epub/style.css',
+} as const;
+
+type TemplateName = keyof typeof TEMPLATE_FILES;
+export type Template = (context: object) => string;
+
+export interface TemplateSet {
+  render: Record<TemplateName, Template>;
+  /** Where each template was read from, for error messages and cache keys. */
+  files: Record<TemplateName, string>;
+}
+
+/** A CSS string literal, safe inside a <style> element. */
+function cssString(value: unknown): Handlebars.SafeString {
+  const escaped = String(value ?? '').replace(/[\\"<>\n\r\f]/g, (char) => `\\${char.charCodeAt(0).toString(16)} `);
+  return new Handlebars.SafeString(`"${escaped}"`);
+}
+
+function join(list: unknown, separator: unknown): string {
+  return Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : '';
+}
+
+function createEngine(): typeof Handlebars {
+  const engine = Handlebars.create();
+  engine.registerHelper({ cssString, join });
+  return engine;
+}
+
+/**
+ * Loads the templates: each file from `userDir` when it has one, else galley's own.
+ * Templates are Handlebars, which escapes every `{{value}}`; only `{{{html}}}` is inserted raw.
+ */
+export async function loadTemplates(userDir?: string): Promise<TemplateSet> {
+  if (userDir !== undefined) {
+    const info = await stat(userDir).catch(() => undefined);
+    if (!info?.isDirectory()) throw new GalleyError(`--templates ${userDir}: no such folder`);
+  }
+  const engine = createEngine();
+  const render = {} as Record<TemplateName, Template>;
+  const files = {} as Record<TemplateName, string>;
+  for (const [name, file] of Object.entries(TEMPLATE_FILES) as [TemplateName, string][]) {
+    const chosen = userDir && (await exists(path.join(userDir, file))) ? path.join(userDir, file) : path.join(BUILTIN_TEMPLATES_DIR, file);
+    files[name] = chosen;
+    render[name] = compile(engine, chosen, await readFile(chosen, 'utf8'));
+  }
+  return { render, files };
+}
+
+function compile(engine: typeof Handlebars, file: string, source: string): Template {
+  let template: HandlebarsTemplateDelegate;
+  try {
+    template = engine.compile(source, { strict: false, preventIndent: true });
+    template({});
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const line = /line (\d+)/.exec(message)?.[1];
+    throw new GalleyError(`template error: ${message.split('\n')[0]}`, { file, line: line ? Number(line) : undefined });
+  }
+  return (context) => template(context, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}

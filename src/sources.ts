@@ -1,0 +1,38 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { MARKDOWN_EXTENSIONS } from './document/load.js';
+import { GalleyError } from './errors.js';
+
+export interface SourceList {
+  files: string[];
+  errors: GalleyError[];
+}
+
+/** Turns the paths given on the command line into Markdown files; folders are searched recursively. */
+export async function collectSources(paths: string[]): Promise<SourceList> {
+  const files: string[] = [];
+  const errors: GalleyError[] = [];
+  for (const given of paths) {
+    const info = await stat(given).catch(() => undefined);
+    if (!info) errors.push(new GalleyError('no such file or folder', { file: given }));
+    else if (!info.isDirectory()) files.push(given);
+    else {
+      const found = await markdownFilesIn(given);
+      if (found.length === 0) errors.push(new GalleyError(`no Markdown files (${MARKDOWN_EXTENSIONS.join(', ')}) in this folder`, { file: given }));
+      files.push(...found);
+    }
+  }
+  return { files: [...new Set(files)], errors };
+}
+
+async function markdownFilesIn(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const found: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await markdownFilesIn(full)));
+    else if (entry.isFile() && MARKDOWN_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) found.push(full);
+  }
+  return found;
+}
