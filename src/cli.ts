@@ -53,7 +53,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? 0 : 2;
+      return error.exitCode === 0 ? 0 : 2;
     }
     throw error;
   }

@@ -34,7 +34,7 @@ export function splitFrontMatter(source: string): SplitSource {
   const yamlLines = yamlText.split('\n').length - (yamlText.endsWith('\n') || yamlText === '' ? 1 : 0);
   const bodyStartLine = 1 + yamlLines + 2;
 
-  const { data, keyLines } = parseYaml(yamlText);
+  const { data, keyLines } = parseYaml(yamlText, 1 + yamlLines);
   const warnings: Notice[] = Object.keys(data)
     .filter((key) => !FRONT_MATTER_KEYS.includes(key))
     .map((key) => ({ line: keyLines.get(key), message: `unknown front matter key "${key}" is ignored` }));
@@ -49,12 +49,13 @@ export function splitFrontMatter(source: string): SplitSource {
 }
 
 /** Parses the YAML between the fences; lines are counted from the file's first line. */
-function parseYaml(yamlText: string): { data: Record<string, unknown>; keyLines: Map<string, number> } {
+function parseYaml(yamlText: string, lastLine: number): { data: Record<string, unknown>; keyLines: Map<string, number> } {
   const lineCounter = new LineCounter();
   const document = parseDocument(yamlText, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const firstError = document.errors[0];
   if (firstError) {
-    const line = (firstError.linePos?.[0].line ?? 1) + 1;
+    // An error found at the end of the text (an unclosed bracket) belongs to the last line of YAML.
+    const line = Math.min((firstError.linePos?.[0].line ?? 1) + 1, Math.max(lastLine, 2));
     const message = firstError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw new GalleyError(`front matter is not valid YAML: ${message}`, { line });
   }

@@ -1,0 +1,106 @@
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadDocument } from '../../src/document/load.js';
+import { renderEbookSection, renderPrintBody } from '../../src/document/render.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'galley-load-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+async function write(name: string, text: string | Buffer): Promise<string> {
+  const file = path.join(dir, name);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text);
+  return file;
+}
+
+const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+describe('loadDocument', () => {
+  it('splits at ## into an opening section and one section per heading', async () => {
+    const doc = await loadDocument(await write('a.md', '---\ntitle: T\n---\nLead.\n\n## One\n\nText one.\n\n### Sub\n\nMore.\n\n## Two\n\nText two.\n'));
+    expect(doc.sections.map((section) => [section.title, section.headingId])).toEqual([
+      ['T', undefined],
+      ['One', 'one'],
+      ['Two', 'two'],
+    ]);
+    expect(doc.name).toBe('a');
+  });
+
+  it('has no opening section when the text starts with a ## heading', async () => {
+    const doc = await loadDocument(await write('b.md', '## First\n\nText.\n'));
+    expect(doc.sections.map((section) => section.title)).toEqual(['First']);
+  });
+
+  it('takes the title from front matter, then the first # heading, then the file name', async () => {
+    expect((await loadDocument(await write('c.md', '---\ntitle: Front\n---\n# Heading\n\nx'))).metadata.title).toBe('Front');
+    const fromHeading = await loadDocument(await write('d.md', '# The *real* title\n\nx\n\n## S\n\ny'));
+    expect(fromHeading.metadata.title).toBe('The real title');
+    expect(renderPrintBody(fromHeading)).not.toContain('<h1');
+    expect((await loadDocument(await write('file-name.md', 'Just text.'))).metadata.title).toBe('file-name');
+  });
+
+  it('gives duplicate headings distinct ids', async () => {
+    const doc = await loadDocument(await write('e.md', '## Notes\n\na\n\n## Notes\n\nb\n'));
+    expect(doc.sections.map((section) => section.headingId)).toEqual(['notes', 'notes-1']);
+  });
+
+  it('renders typographer quotes and dashes, and shows raw HTML as text', async () => {
+    const doc = await loadDocument(await write('f.md', '"Quoted" -- it\'s <script>alert(1)</script>'));
+    const html = renderPrintBody(doc);
+    expect(html).toContain('\u201cQuoted\u201d \u2013 it\u2019s');
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toContain('<script>');
+  });
+
+  it('keeps each section\'s footnotes with it in the e-book, and all of them at the end in print', async () => {
+    const doc = await loadDocument(await write('g.md', 'Lead.[^a]\n\n## S\n\nText.[^b]\n\n[^a]: Note A.\n[^b]: Note B.\n'));
+    expect(renderEbookSection(doc, 0, () => '')).toContain('Note A.');
+    expect(renderEbookSection(doc, 0, () => '')).not.toContain('Note B.');
+    expect(renderEbookSection(doc, 1, () => '')).toContain('Note B.');
+    const print = renderPrintBody(doc);
+    expect(print.indexOf('Note A.')).toBeLessThan(print.indexOf('Note B.'));
+    expect(print.indexOf('Text.')).toBeLessThan(print.indexOf('Note A.'));
+  });
+
+  it('points links into another section at that section\'s chapter file', async () => {
+    const doc = await loadDocument(await write('h.md', 'See [later](#later).\n\n## Later\n\nHere [up](#later).\n'));
+    expect(renderEbookSection(doc, 0, (index) => `ch${index}.xhtml`)).toContain('href="ch1.xhtml#later"');
+    expect(renderEbookSection(doc, 1, (index) => `ch${index}.xhtml`)).toContain('href="#later"');
+    expect(renderPrintBody(doc)).toContain('href="#later"');
+  });
+
+  it('resolves local images and shows remote ones as their alt text, with a warning', async () => {
+    await write('img/dot.png', PNG_1X1);
+    const doc = await loadDocument(await write('i.md', 'Text\n\n![A dot](img/dot.png)\n\n![Remote](https://example.com/x.png)\n'));
+    expect([...doc.images.values()].map((image) => [image.src, image.line])).toEqual([['img/dot.png', 3]]);
+    expect(renderPrintBody(doc)).toContain(`src="file://${path.join(await realpath(dir), 'img/dot.png')}"`);
+    expect(renderPrintBody(doc)).not.toContain('example.com');
+    expect(doc.warnings).toEqual([{ line: 5, message: 'image "https://example.com/x.png" is not loaded: only images inside the document\'s folder are used' }]);
+  });
+
+  it.each([
+    ['a missing image', '![x](nowhere.png)', /:3: image "nowhere.png" not found$/],
+    ['an image outside the folder', '![x](../../etc/passwd)', /:3: image "..\/..\/etc\/passwd" (is outside the document's folder|not found)$/],
+  ])('fails on %s, naming the file and line', async (_name, markdown, message) => {
+    const file = await write('j.md', `---\n---\n${markdown}\n`);
+    await expect(loadDocument(file)).rejects.toThrow();
+    await loadDocument(file).catch((error: Error) => expect(`${error}`).toMatch(new RegExp(`^${file}${message.source}`)));
+  });
+
+  it.each([
+    ['an empty file', 'empty.md', '', ':1: the file is empty'],
+    ['a file that is not Markdown', 'notes.txt', 'text', ': not a Markdown file: galley reads .md and .markdown files'],
+    ['front matter and nothing else', 'fm.md', '---\ntitle: T\n---\n', ':4: the document has no text after its front matter'],
+    ['invalid UTF-8', 'bytes.md', Buffer.from([0x61, 0xff, 0x62]), ': the file is not valid UTF-8 text'],
+  ])('fails on %s with one line naming it', async (_name, fileName, content, expected) => {
+    const file = path.join(dir, fileName);
+    await writeFile(file, content);
+    await expect(loadDocument(file)).rejects.toThrow();
+    expect(`${await loadDocument(file).catch((error: Error) => error)}`).toBe(`${file}${expected}`);
+  });
+});
