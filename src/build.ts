@@ -31,10 +31,11 @@ export async function build(options: BuildOptions, log: Log): Promise<BuildSumma
   const { files, errors } = await collectSources(options.paths);
   errors.forEach(fail);
   let templates: TemplateSet;
-  let browserPath: string | undefined;
+  let browserPath: string;
   try {
     templates = await loadTemplates(options.templatesDir);
-    if (options.formats.includes('pdf')) browserPath = await findBrowser(options.browserPath);
+    // The PDF is printed by the browser, and the EPUB's generated cover is rendered by it.
+    browserPath = await findBrowser(options.browserPath);
   } catch (error) {
     fail(error);
     return summary;
@@ -69,20 +70,27 @@ function claimOutputName(names: Map<string, string>, file: string): void {
 }
 
 /** Makes every format in memory first, then writes them all: a failure writes nothing. */
-async function buildDocument(doc: DocumentModel, options: BuildOptions, templates: TemplateSet, session: BrowserSession): Promise<string[]> {
+async function buildDocument(
+  doc: DocumentModel,
+  options: BuildOptions,
+  templates: TemplateSet,
+  session: BrowserSession,
+): Promise<string[]> {
   const outputs: PendingOutput[] = [];
   const counts: string[] = [];
   const warnings: Notice[] = [...doc.warnings];
   const target = (extension: string) => path.join(options.outDir, `${doc.name}.${extension}`);
 
   if (options.formats.includes('pdf')) {
-    const pdf = await printPdf(session, doc, templates, GALLEY_VERSION);
+    const paper = options.paper ?? doc.metadata.paper ?? 'a4';
+    const pdf = await printPdf(session, doc, templates, { paper, version: GALLEY_VERSION });
     warnings.push(...pdf.warnings);
     outputs.push({ path: target('pdf'), bytes: pdf.bytes });
     counts.push(`${target('pdf')} (${plural(pdf.pages, 'page')})`);
   }
   if (options.formats.includes('epub')) {
-    const epub = await buildEpub(doc, templates);
+    const splitLevel = options.splitLevel ?? doc.metadata.splitLevel ?? 2;
+    const epub = await buildEpub(doc, templates, { session, splitLevel });
     outputs.push({ path: target('epub'), bytes: epub.bytes });
     counts.push(`${target('epub')} (${plural(epub.chapters, 'chapter')})`);
   }

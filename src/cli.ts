@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { build } from './build.js';
-import { parseFormats, type BuildOptions } from './options.js';
+import { isPaper, PAPER_SIZES, parseFormats, type BuildOptions, type Paper } from './options.js';
 import { GALLEY_VERSION } from './version.js';
 
 export interface Io {
@@ -12,6 +12,16 @@ const processIo: Io = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
 };
+
+interface BuildFlags {
+  out: string;
+  format: string;
+  templates?: string;
+  browser?: string;
+  paper?: string;
+  splitLevel?: string;
+  verbose: boolean;
+}
 
 /** The whole CLI, in-process: returns the exit code (0 all built, 1 a document failed, 2 usage). */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -30,11 +40,21 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .addOption(new Option('-f, --format <list>', 'formats to build: pdf, epub or pdf,epub').default('pdf,epub'))
     .option('--templates <dir>', 'a folder of your own templates (files it lacks come from galley)')
     .option('--browser <path>', 'the Chrome or Chromium to print with')
+    .option('--paper <size>', `paper for the PDF: ${PAPER_SIZES.join(', ')} (wins over front matter; default a4)`)
+    .option('--split-level <n>', 'start an EPUB chapter at each heading of this level or above (default 2)')
     .option('--verbose', 'show the stack of unexpected errors', false)
-    .action(async (paths: string[], flags: { out: string; format: string; templates?: string; browser?: string; verbose: boolean }) => {
+    .action(async (paths: string[], flags: BuildFlags) => {
       const formats = parseFormats(flags.format);
       if ('unknown' in formats) {
         program.error(`error: unknown format "${formats.unknown}" (choose from pdf, epub)`, { exitCode: 2 });
+      }
+      const paper = flags.paper?.toLowerCase();
+      if (paper !== undefined && !isPaper(paper)) {
+        program.error(`error: unknown paper "${flags.paper}" (choose from ${PAPER_SIZES.join(', ')})`, { exitCode: 2 });
+      }
+      const splitLevel = flags.splitLevel === undefined ? undefined : Number(flags.splitLevel);
+      if (splitLevel !== undefined && !(Number.isInteger(splitLevel) && splitLevel >= 1 && splitLevel <= 6)) {
+        program.error(`error: --split-level takes a heading level from 1 to 6, not "${flags.splitLevel}"`, { exitCode: 2 });
       }
       const options: BuildOptions = {
         paths,
@@ -42,6 +62,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         formats: formats as BuildOptions['formats'],
         templatesDir: flags.templates,
         browserPath: flags.browser,
+        paper: paper as Paper | undefined,
+        splitLevel,
         verbose: flags.verbose,
       };
       const summary = await build(options, (line) => io.stderr(`${line}\n`));

@@ -31,6 +31,23 @@ const listOfText = v.union(
   'must be text or a list of text',
 );
 
+export const PAPER_SIZES = ['a4', 'letter', 'a5'] as const;
+export type Paper = (typeof PAPER_SIZES)[number];
+
+const paper = v.pipe(
+  v.string(`must be one of ${PAPER_SIZES.join(', ')}`),
+  v.transform((value) => value.trim().toLowerCase()),
+  v.picklist(PAPER_SIZES, `must be one of ${PAPER_SIZES.join(', ')}`),
+);
+
+const edition = v.pipe(
+  v.union([text, v.number()], 'must be a number or a label'),
+  v.transform((value) => String(value)),
+  v.minLength(1, 'must not be empty'),
+);
+
+const splitLevel = v.pipe(v.number('must be a heading level from 1 to 6'), v.integer('must be a heading level from 1 to 6'), v.minValue(1, 'must be a heading level from 1 to 6'), v.maxValue(6, 'must be a heading level from 1 to 6'));
+
 /** Every front matter key galley reads. Anything else is reported as unknown, never passed on. */
 export const FrontMatterSchema = v.object({
   title: v.optional(text),
@@ -41,6 +58,13 @@ export const FrontMatterSchema = v.object({
   lang: v.optional(languageTag),
   publisher: v.optional(text),
   keywords: v.optional(listOfText),
+  paper: v.optional(paper),
+  edition: v.optional(edition),
+  updated: v.optional(isoDate),
+  cover: v.optional(text),
+  identifier: v.optional(text),
+  rights: v.optional(text),
+  split_level: v.optional(splitLevel),
 });
 
 export type FrontMatter = v.InferOutput<typeof FrontMatterSchema>;
@@ -56,7 +80,15 @@ export interface BuildOptions {
   formats: Format[];
   templatesDir: string | undefined;
   browserPath: string | undefined;
+  /** From --paper; wins over front matter `paper`. */
+  paper: Paper | undefined;
+  /** From --split-level; wins over front matter `split_level`. */
+  splitLevel: number | undefined;
   verbose: boolean;
+}
+
+export function isPaper(value: string): value is Paper {
+  return (PAPER_SIZES as readonly string[]).includes(value);
 }
 
 /** Parses `pdf,epub` into formats, or returns the unknown name. */

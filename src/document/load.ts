@@ -6,7 +6,7 @@ import type { FrontMatter } from '../options.js';
 import { splitFrontMatter } from './front-matter.js';
 import { createMarkdown, plainText } from './markdown.js';
 import type { DocumentModel, ImageResource, Metadata, Notice } from './model.js';
-import { splitSections } from './sections.js';
+import { splitFootnoteTail, splitSections } from './sections.js';
 
 export const MARKDOWN_EXTENSIONS = ['.md', '.markdown'];
 const markdown = createMarkdown();
@@ -33,8 +33,9 @@ async function parseDocumentFile(sourcePath: string): Promise<DocumentModel> {
   const headingTitle = takeTitleHeading(tokens, frontMatter.title === undefined);
   const metadata = toMetadata(frontMatter, frontMatter.title ?? headingTitle ?? name);
   const images = await resolveImages(tokens, path.dirname(sourcePath), bodyStartLine, warnings);
-  const { sections, footnotes } = splitSections(tokens, metadata.title);
-  return { sourcePath, name, metadata, sections, footnotes, images, warnings, modified };
+  const { blocks, footnotes } = splitFootnoteTail(tokens);
+  const sections = splitSections(blocks, metadata.title);
+  return { sourcePath, name, metadata, blocks, sections, footnotes, images, warnings, modified };
 }
 
 async function readMarkdownFile(sourcePath: string): Promise<{ text: string; modified: Date }> {
@@ -76,6 +77,13 @@ function toMetadata(frontMatter: FrontMatter, title: string): Metadata {
     lang: frontMatter.lang ?? 'en',
     publisher: frontMatter.publisher,
     keywords: frontMatter.keywords ?? [],
+    paper: frontMatter.paper,
+    edition: frontMatter.edition,
+    updated: frontMatter.updated,
+    cover: frontMatter.cover,
+    identifier: frontMatter.identifier,
+    rights: frontMatter.rights,
+    splitLevel: frontMatter.split_level,
   };
 }
 

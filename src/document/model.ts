@@ -1,3 +1,4 @@
+import type { Paper } from '../options.js';
 import type Token from 'markdown-it/lib/token.mjs';
 
 /** A warning about a document: it still builds. */
@@ -16,6 +17,15 @@ export interface Metadata {
   lang: string;
   publisher: string | undefined;
   keywords: string[];
+  paper: Paper | undefined;
+  edition: string | undefined;
+  /** YYYY-MM-DD */
+  updated: string | undefined;
+  /** A local image, as written in the front matter. */
+  cover: string | undefined;
+  identifier: string | undefined;
+  rights: string | undefined;
+  splitLevel: number | undefined;
 }
 
 /** A stretch of the article: the opening (before the first `##`), or one `##` heading and what follows it. */
@@ -23,6 +33,8 @@ export interface Section {
   title: string;
   /** The heading's id; the opening section has none. */
   headingId: string | undefined;
+  /** Text before the first heading: it carries the title block. */
+  opening: boolean;
   tokens: Token[];
   /** Ids the section defines, for links that point into it from elsewhere. */
   anchorIds: Set<string>;
@@ -43,6 +55,9 @@ export interface DocumentModel {
   /** Base name of the source, used for output files. */
   name: string;
   metadata: Metadata;
+  /** The body's block tokens, footnotes taken off. */
+  blocks: Token[];
+  /** The body split at `##` (see splitSections for other levels). */
   sections: Section[];
   /** markdown-it-footnote's tail: one token group per footnote, keyed by its id. */
   footnotes: Map<number, Token[]>;

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import Token from 'markdown-it/lib/token.mjs';
 import { createMarkdown, type RenderEnv } from './markdown.js';
-import type { DocumentModel } from './model.js';
+import type { DocumentModel, Section } from './model.js';
 
 const markdown = createMarkdown();
 
@@ -21,20 +21,19 @@ export function renderPrintBody(doc: DocumentModel): string {
     imageUrl: (src) => pathToFileURL(doc.images.get(src)!.path).href,
     fragmentHref: (id) => `#${id}`,
   };
-  const tokens = doc.sections.flatMap((section) => section.tokens);
-  return renderTokens([...tokens, ...footnoteBlock(doc, [...doc.footnotes.keys()].sort((a, b) => a - b))], env);
+  return renderTokens([...doc.blocks, ...footnoteBlock(doc, [...doc.footnotes.keys()].sort((a, b) => a - b))], env);
 }
 
 /**
  * One section as an e-book chapter body: its own notes follow it, images keep their source path,
  * and links to other sections point at the file that holds them.
  */
-export function renderEbookSection(doc: DocumentModel, index: number, sectionHref: (index: number) => string): string {
-  const section = doc.sections[index]!;
+export function renderEbookSection(doc: DocumentModel, sections: Section[], index: number, sectionHref: (index: number) => string): string {
+  const section = sections[index]!;
   const env: RenderEnv = {
     imageUrl: (src) => src,
     fragmentHref: (id) => {
-      const target = doc.sections.findIndex((candidate) => candidate.anchorIds.has(id));
+      const target = sections.findIndex((candidate) => candidate.anchorIds.has(id));
       return target < 0 || target === index ? `#${id}` : `${sectionHref(target)}#${id}`;
     },
   };

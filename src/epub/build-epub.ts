@@ -6,7 +6,15 @@ import { renderEbookSection } from '../document/render.js';
 import { GalleyError } from '../errors.js';
 import { titleBlockContext } from '../render/context.js';
 import type { TemplateSet } from '../render/templates.js';
+import type { BrowserSession } from '../pdf/browser-session.js';
 import { bookIdentifier } from './identifier.js';
+
+export interface EpubSettings {
+  /** Renders the generated cover; the EPUB needs no browser otherwise. */
+  session: BrowserSession;
+  /** A chapter starts at each heading of this level or above. */
+  splitLevel: number;
+}
 
 export interface BuiltEpub {
   bytes: Uint8Array;
@@ -22,10 +30,11 @@ export function chapterHref(index: number): string {
 }
 
 /** One chapter per section, rendered through galley's templates and packed by epub-gen-memory. */
-export async function buildEpub(doc: DocumentModel, templates: TemplateSet): Promise<BuiltEpub> {
+export async function buildEpub(doc: DocumentModel, templates: TemplateSet, settings: EpubSettings): Promise<BuiltEpub> {
+  void settings;
   const chapters: Chapter[] = doc.sections.map((section, index) => ({
     title: section.title,
-    content: renderEbookSection(doc, index, chapterHref),
+    content: renderEbookSection(doc, doc.sections, index, chapterHref),
     filename: chapterHref(index),
   }));
   const book = new GalleyEpub(doc, chapters, templates);
@@ -79,7 +88,7 @@ class GalleyEpub extends EPub {
     this.zip.folder('META-INF')!.file('container.xml', CONTAINER_XML);
     oebps.file('style.css', render.epubCss(context));
     this.content.forEach((chapter, index) => {
-      const section = { title: chapter.title, opening: index === 0 && this.#doc.sections[0]?.headingId === undefined, content: chapter.content };
+      const section = { title: chapter.title, opening: this.#doc.sections[index]!.opening, content: chapter.content };
       oebps.file(chapter.filename, render.chapter({ ...context, chapter: section }));
     });
     oebps.file('content.opf', render.package(context));

@@ -2,13 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { HTTPRequest } from 'puppeteer-core';
 import type { DocumentModel, Notice } from '../document/model.js';
+import type { Paper } from '../options.js';
 import { renderPrintBody } from '../document/render.js';
 import { titleBlockContext } from '../render/context.js';
 import type { TemplateSet } from '../render/templates.js';
 import type { BrowserSession } from './browser-session.js';
 import { writePdfMetadata } from './metadata.js';
+import { guardPage } from './request-policy.js';
 
 export interface PrintedPdf {
   bytes: Uint8Array;
@@ -16,8 +17,14 @@ export interface PrintedPdf {
   warnings: Notice[];
 }
 
-export function renderPrintHtml(doc: DocumentModel, templates: TemplateSet): string {
-  const context = titleBlockContext(doc.metadata);
+export interface PrintSettings {
+  paper: Paper;
+  /** galley's version, for the PDF's Creator. */
+  version: string;
+}
+
+export function renderPrintHtml(doc: DocumentModel, templates: TemplateSet, settings: PrintSettings): string {
+  const context = { ...titleBlockContext(doc.metadata), paper: settings.paper };
   const css = templates.render.printCss(context);
   return templates.render.printHtml({ ...context, css, body: renderPrintBody(doc) });
 }
@@ -26,28 +33,18 @@ export function renderPrintHtml(doc: DocumentModel, templates: TemplateSet): str
  * Prints the document in Chrome with JavaScript off. The page may load files from the document's
  * folder and the templates' folders only; every other request is refused and reported.
  */
-export async function printPdf(session: BrowserSession, doc: DocumentModel, templates: TemplateSet, version: string): Promise<PrintedPdf> {
+export async function printPdf(session: BrowserSession, doc: DocumentModel, templates: TemplateSet, settings: PrintSettings): Promise<PrintedPdf> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'galley-print-'));
   const page = await session.newPage();
   const warnings: Notice[] = [];
   try {
     const htmlFile = path.join(workDir, 'print.html');
-    await writeFile(htmlFile, renderPrintHtml(doc, templates));
-
-    const allowedDirs = [workDir, path.dirname(doc.sourcePath), ...Object.values(templates.files).map((file) => path.dirname(file))].map(
-      (dir) => pathToFileURL(path.resolve(dir) + path.sep).href,
-    );
-    await page.setJavaScriptEnabled(false);
-    await page.setRequestInterception(true);
-    page.on('request', (request: HTTPRequest) => {
-      const url = request.url();
-      if (url.startsWith('data:') || allowedDirs.some((dir) => url.startsWith(dir))) return void request.continue();
-      warnings.push({ message: `refused to load ${url}` });
-      return void request.abort('blockedbyclient');
-    });
+    await writeFile(htmlFile, renderPrintHtml(doc, templates, settings));
+    const templateDirs = Object.values(templates.files).map((file) => path.dirname(file));
+    await guardPage(page, [workDir, path.dirname(doc.sourcePath), ...templateDirs], warnings);
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
     const printed = await page.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true });
-    const { bytes, pages } = await writePdfMetadata(printed, doc, version);
+    const { bytes, pages } = await writePdfMetadata(printed, doc, settings.version);
     return { bytes, pages, warnings };
   } finally {
     await page.close().catch(() => undefined);

@@ -59,9 +59,9 @@ describe('loadDocument', () => {
 
   it('keeps each section\'s footnotes with it in the e-book, and all of them at the end in print', async () => {
     const doc = await loadDocument(await write('g.md', 'Lead.[^a]\n\n## S\n\nText.[^b]\n\n[^a]: Note A.\n[^b]: Note B.\n'));
-    expect(renderEbookSection(doc, 0, () => '')).toContain('Note A.');
-    expect(renderEbookSection(doc, 0, () => '')).not.toContain('Note B.');
-    expect(renderEbookSection(doc, 1, () => '')).toContain('Note B.');
+    expect(renderEbookSection(doc, doc.sections, 0, () => '')).toContain('Note A.');
+    expect(renderEbookSection(doc, doc.sections, 0, () => '')).not.toContain('Note B.');
+    expect(renderEbookSection(doc, doc.sections, 1, () => '')).toContain('Note B.');
     const print = renderPrintBody(doc);
     expect(print.indexOf('Note A.')).toBeLessThan(print.indexOf('Note B.'));
     expect(print.indexOf('Text.')).toBeLessThan(print.indexOf('Note A.'));
@@ -69,8 +69,8 @@ describe('loadDocument', () => {
 
   it('points links into another section at that section\'s chapter file', async () => {
     const doc = await loadDocument(await write('h.md', 'See [later](#later).\n\n## Later\n\nHere [up](#later).\n'));
-    expect(renderEbookSection(doc, 0, (index) => `ch${index}.xhtml`)).toContain('href="ch1.xhtml#later"');
-    expect(renderEbookSection(doc, 1, (index) => `ch${index}.xhtml`)).toContain('href="#later"');
+    expect(renderEbookSection(doc, doc.sections, 0, (index) => `ch${index}.xhtml`)).toContain('href="ch1.xhtml#later"');
+    expect(renderEbookSection(doc, doc.sections, 1, (index) => `ch${index}.xhtml`)).toContain('href="#later"');
     expect(renderPrintBody(doc)).toContain('href="#later"');
   });
 

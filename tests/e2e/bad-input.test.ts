@@ -65,10 +65,6 @@ describe('bad input', () => {
     expect(run.code).toBe(1);
     expect(run.lines).toEqual([`--browser ${path.join(dir, 'no-chrome')}: no browser there (not an executable file)`]);
     await expect(readdir(out)).rejects.toThrow(/ENOENT/);
-
-    const epubOnly = await runCli('build', file, '--out', out, '--format', 'epub', '--browser', path.join(dir, 'no-chrome'));
-    expect(epubOnly.code).toBe(0);
-    expect(await readdir(out)).toEqual(['article.epub']);
   });
 
   it('refuses two documents that would write the same output files', async () => {

@@ -18,7 +18,7 @@ describe('templates', () => {
   it('escapes front matter values in the print page, HTML and CSS alike', async () => {
     const file = path.join(dir, 'x.md');
     await writeFile(file, `---\ntitle: '${HOSTILE_TITLE}'\nauthor: A <i>\n---\nText\n`);
-    const html = renderPrintHtml(await loadDocument(file), await loadTemplates());
+    const html = renderPrintHtml(await loadDocument(file), await loadTemplates(), { paper: 'a4', version: '0.0.0' });
     expect(html).toContain('<title>Tom &amp; Jerry &lt;b&gt;&quot;bold&quot;&lt;/b&gt; &lt;/style&gt;&lt;script&gt;x()&lt;/script&gt;</title>');
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<b>');
