@@ -9,6 +9,8 @@ export interface SplitSource {
   body: string;
   /** Line of the source file on which `body` starts (1-based). */
   bodyStartLine: number;
+  /** Line of each front matter key. */
+  keyLines: Map<string, number>;
   warnings: Notice[];
 }
 
@@ -19,7 +21,7 @@ const YAML_LANGUAGES = ['', 'yaml', 'yml'];
 /** Splits YAML front matter off a Markdown source and checks it against the schema. */
 export function splitFrontMatter(source: string): SplitSource {
   const opener = OPENER.exec(source);
-  if (!opener) return { frontMatter: {}, body: source, bodyStartLine: 1, warnings: [] };
+  if (!opener) return { frontMatter: {}, body: source, bodyStartLine: 1, keyLines: new Map(), warnings: [] };
 
   const language = (opener[1] ?? '').trim().toLowerCase();
   if (!YAML_LANGUAGES.includes(language)) {
@@ -45,7 +47,7 @@ export function splitFrontMatter(source: string): SplitSource {
     const key = String(issue.path?.[0]?.key ?? '');
     throw new GalleyError(`front matter "${key}" ${issue.message}`, { line: keyLines.get(key) });
   }
-  return { frontMatter: result.output, body: afterCloser, bodyStartLine, warnings };
+  return { frontMatter: result.output, body: afterCloser, bodyStartLine, keyLines, warnings };
 }
 
 /** Parses the YAML between the fences; lines are counted from the file's first line. */

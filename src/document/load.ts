@@ -4,6 +4,7 @@ import Token from 'markdown-it/lib/token.mjs';
 import { GalleyError } from '../errors.js';
 import type { FrontMatter } from '../options.js';
 import { splitFrontMatter } from './front-matter.js';
+import { checkLocalImage } from './images.js';
 import { createMarkdown, plainText } from './markdown.js';
 import type { DocumentModel, ImageResource, Metadata, Notice } from './model.js';
 import { splitFootnoteTail, splitSections } from './sections.js';
@@ -23,7 +24,7 @@ export async function loadDocument(sourcePath: string): Promise<DocumentModel> {
 
 async function parseDocumentFile(sourcePath: string): Promise<DocumentModel> {
   const { text, modified } = await readMarkdownFile(sourcePath);
-  const { frontMatter, body, bodyStartLine, warnings } = splitFrontMatter(text);
+  const { frontMatter, body, bodyStartLine, keyLines, warnings } = splitFrontMatter(text);
   const tokens = markdown.parse(body, {});
   if (!tokens.some((token) => token.type !== 'footnote_block_open' && token.type !== 'footnote_block_close')) {
     throw new GalleyError('the document has no text after its front matter', { line: bodyStartLine });
@@ -32,10 +33,12 @@ async function parseDocumentFile(sourcePath: string): Promise<DocumentModel> {
   const name = path.basename(sourcePath, path.extname(sourcePath));
   const headingTitle = takeTitleHeading(tokens, frontMatter.title === undefined);
   const metadata = toMetadata(frontMatter, frontMatter.title ?? headingTitle ?? name);
-  const images = await resolveImages(tokens, path.dirname(sourcePath), bodyStartLine, warnings);
+  const root = await realpath(path.dirname(sourcePath));
+  const images = await resolveImages(tokens, root, bodyStartLine, warnings);
+  const cover = frontMatter.cover === undefined ? undefined : await resolveCover(frontMatter.cover, root, keyLines.get('cover'));
   const { blocks, footnotes } = splitFootnoteTail(tokens);
   const sections = splitSections(blocks, metadata.title);
-  return { sourcePath, name, metadata, blocks, sections, footnotes, images, warnings, modified };
+  return { sourcePath, name, metadata, blocks, sections, footnotes, images, cover, warnings, modified };
 }
 
 async function readMarkdownFile(sourcePath: string): Promise<{ text: string; modified: Date }> {
@@ -93,9 +96,8 @@ const URL_SCHEME = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
  * Checks every image the Markdown uses. Local images must be regular files inside the document's
  * folder; images elsewhere (remote, or other schemes) are not loaded and show as their alt text.
  */
-async function resolveImages(tokens: Token[], documentDir: string, bodyStartLine: number, warnings: Notice[]): Promise<Map<string, ImageResource>> {
+async function resolveImages(tokens: Token[], root: string, bodyStartLine: number, warnings: Notice[]): Promise<Map<string, ImageResource>> {
   const images = new Map<string, ImageResource>();
-  const root = await realpath(documentDir);
   for (const block of tokens) {
     if (block.type !== 'inline' || !block.children) continue;
     let line = (block.map?.[0] ?? 0) + bodyStartLine;
@@ -108,27 +110,18 @@ async function resolveImages(tokens: Token[], documentDir: string, bodyStartLine
         block.children[index] = altTextToken(child);
         continue;
       }
-      if (!images.has(src)) images.set(src, { src, path: await checkImagePath(src, root, line), line });
+      if (!images.has(src)) images.set(src, { src, line, ...(await checkLocalImage(src, root, line)) });
     }
   }
   return images;
 }
 
-async function checkImagePath(src: string, root: string, line: number): Promise<string> {
-  let relative: string;
-  try {
-    relative = decodeURIComponent(src.replace(/[?#].*$/, ''));
-  } catch {
-    throw new GalleyError(`image "${src}" has a malformed path`, { line });
-  }
-  const resolved = await realpath(path.resolve(root, relative)).catch(() => {
-    throw new GalleyError(`image "${relative}" not found`, { line });
+async function resolveCover(written: string, root: string, line: number | undefined): Promise<ImageResource> {
+  if (URL_SCHEME.test(written)) throw new GalleyError(`cover "${written}" must be an image inside the document's folder`, { line });
+  const checked = await checkLocalImage(encodeURI(written), root, line).catch((error: unknown) => {
+    throw error instanceof GalleyError ? new GalleyError(error.message.replace(/^image /, 'cover '), { line }) : error;
   });
-  if (resolved !== root && !resolved.startsWith(root + path.sep)) {
-    throw new GalleyError(`image "${relative}" is outside the document's folder`, { line });
-  }
-  if (!(await stat(resolved)).isFile()) throw new GalleyError(`image "${relative}" is not a regular file`, { line });
-  return resolved;
+  return { src: written, line: line ?? 1, ...checked };
 }
 
 function altTextToken(image: Token): Token {

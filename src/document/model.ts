@@ -47,6 +47,8 @@ export interface ImageResource {
   /** As written in the Markdown (URL-encoded by markdown-it). */
   src: string;
   path: string;
+  /** Sniffed from the file's bytes: image/png, image/jpeg, image/gif, image/webp or image/svg+xml. */
+  mediaType: string;
   line: number;
 }
 
@@ -62,6 +64,8 @@ export interface DocumentModel {
   /** markdown-it-footnote's tail: one token group per footnote, keyed by its id. */
   footnotes: Map<number, Token[]>;
   images: Map<string, ImageResource>;
+  /** Front matter `cover`, checked like the images. */
+  cover: ImageResource | undefined;
   warnings: Notice[];
   /** The source file's modification time, the last resort for dates. */
   modified: Date;

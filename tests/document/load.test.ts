@@ -83,10 +83,21 @@ describe('loadDocument', () => {
     expect(doc.warnings).toEqual([{ line: 5, message: 'image "https://example.com/x.png" is not loaded: only images inside the document\'s folder are used' }]);
   });
 
+  it('sniffs image types from their bytes, SVG included', async () => {
+    await write('pics/dot.png', PNG_1X1);
+    await write('pics/chart.svg', '<?xml version="1.0"?>\n<!-- chart -->\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
+    const doc = await loadDocument(await write('k.md', '![a](pics/dot.png) ![b](pics/chart.svg)\n'));
+    expect([...doc.images.values()].map((image) => image.mediaType)).toEqual(['image/png', 'image/svg+xml']);
+  });
+
   it.each([
     ['a missing image', '![x](nowhere.png)', /:3: image "nowhere.png" not found$/],
+    ['a file that is not an image', '![x](fake.png)', /:3: image "fake.png" is not an image galley can use \(PNG, JPEG, GIF, WebP or SVG\)$/],
+    ['a folder', '![x](pics)', /:3: image "pics" is not a regular file$/],
     ['an image outside the folder', '![x](../../etc/passwd)', /:3: image "..\/..\/etc\/passwd" (is outside the document's folder|not found)$/],
   ])('fails on %s, naming the file and line', async (_name, markdown, message) => {
+    await write('fake.png', 'not a picture at all');
+    await mkdir(path.join(dir, 'pics'), { recursive: true });
     const file = await write('j.md', `---\n---\n${markdown}\n`);
     await expect(loadDocument(file)).rejects.toThrow();
     await loadDocument(file).catch((error: Error) => expect(`${error}`).toMatch(new RegExp(`^${file}${message.source}`)));
