@@ -1,12 +1,17 @@
 import { pathToFileURL } from 'node:url';
 import Token from 'markdown-it/lib/token.mjs';
+import type MarkdownIt from 'markdown-it';
 import { createMarkdown, type RenderEnv } from './markdown.js';
 import type { DocumentModel, Section } from './model.js';
 
-const markdown = createMarkdown();
+/**
+ * Each format may render with its own markdown-it instance (made by createMarkdown, with its own
+ * renderer rules: figures for print, pop-up notes for the e-book); this one has none of those.
+ */
+const plainRenderer = createMarkdown();
 
-function renderTokens(tokens: Token[], env: RenderEnv): string {
-  return markdown.renderer.render(tokens, markdown.options, env);
+function renderTokens(renderer: MarkdownIt, tokens: Token[], env: RenderEnv): string {
+  return renderer.renderer.render(tokens, renderer.options, env);
 }
 
 function footnoteBlock(doc: DocumentModel, ids: Iterable<number>): Token[] {
@@ -16,19 +21,25 @@ function footnoteBlock(doc: DocumentModel, ids: Iterable<number>): Token[] {
 }
 
 /** The whole article as one HTML body for print: images as file URLs, notes at the end. */
-export function renderPrintBody(doc: DocumentModel): string {
+export function renderPrintBody(doc: DocumentModel, renderer: MarkdownIt = plainRenderer): string {
   const env: RenderEnv = {
     imageUrl: (src) => pathToFileURL(doc.images.get(src)!.path).href,
     fragmentHref: (id) => `#${id}`,
   };
-  return renderTokens([...doc.blocks, ...footnoteBlock(doc, [...doc.footnotes.keys()].sort((a, b) => a - b))], env);
+  return renderTokens(renderer, [...doc.blocks, ...footnoteBlock(doc, [...doc.footnotes.keys()].sort((a, b) => a - b))], env);
 }
 
 /**
  * One section as an e-book chapter body: its own notes follow it, images keep their source path,
  * and links to other sections point at the file that holds them.
  */
-export function renderEbookSection(doc: DocumentModel, sections: Section[], index: number, sectionHref: (index: number) => string): string {
+export function renderEbookSection(
+  doc: DocumentModel,
+  sections: Section[],
+  index: number,
+  sectionHref: (index: number) => string,
+  renderer: MarkdownIt = plainRenderer,
+): string {
   const section = sections[index]!;
   const env: RenderEnv = {
     imageUrl: (src) => src,
@@ -37,5 +48,5 @@ export function renderEbookSection(doc: DocumentModel, sections: Section[], inde
       return target < 0 || target === index ? `#${id}` : `${sectionHref(target)}#${id}`;
     },
   };
-  return renderTokens([...section.tokens, ...footnoteBlock(doc, section.footnoteIds)], env);
+  return renderTokens(renderer, [...section.tokens, ...footnoteBlock(doc, section.footnoteIds)], env);
 }
