@@ -6,6 +6,7 @@ import type { FrontMatter } from '../options.js';
 import { splitFrontMatter } from './front-matter.js';
 import { checkLocalImage } from './images.js';
 import { createMarkdown, plainText } from './markdown.js';
+import { inspectRawHtml } from './raw-html.js';
 import type { DocumentModel, ImageResource, Metadata, Notice } from './model.js';
 import { splitFootnoteTail, splitSections } from './sections.js';
 
@@ -34,7 +35,7 @@ async function parseDocumentFile(sourcePath: string): Promise<DocumentModel> {
   const headingTitle = takeTitleHeading(tokens, frontMatter.title === undefined);
   const metadata = toMetadata(frontMatter, frontMatter.title ?? headingTitle ?? name);
   const root = await realpath(path.dirname(sourcePath));
-  const images = await resolveImages(tokens, root, bodyStartLine, warnings);
+  const images = await resolveImages(scanImagesAndRawHtml(tokens, bodyStartLine, warnings), root, warnings);
   const cover = frontMatter.cover === undefined ? undefined : await resolveCover(frontMatter.cover, root, keyLines.get('cover'));
   const { blocks, footnotes } = splitFootnoteTail(tokens);
   const sections = splitSections(blocks, metadata.title);
@@ -92,26 +93,54 @@ function toMetadata(frontMatter: FrontMatter, title: string): Metadata {
 
 const URL_SCHEME = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
 
+interface ImageReference {
+  src: string;
+  line: number;
+  /** Shows the alt text instead, for images written in Markdown; raw HTML images are dropped. */
+  useAltText?: () => void;
+}
+
 /**
- * Checks every image the Markdown uses. Local images must be regular files inside the document's
- * folder; images elsewhere (remote, or other schemes) are not loaded and show as their alt text.
+ * Finds the images the document uses (Markdown and raw HTML) and reports what the sanitizer will
+ * remove from raw HTML, each with its line.
  */
-async function resolveImages(tokens: Token[], root: string, bodyStartLine: number, warnings: Notice[]): Promise<Map<string, ImageResource>> {
-  const images = new Map<string, ImageResource>();
+function scanImagesAndRawHtml(tokens: Token[], bodyStartLine: number, warnings: Notice[]): ImageReference[] {
+  const references: ImageReference[] = [];
+  const inspect = (html: string, line: number): void => {
+    const { removed, imageSources } = inspectRawHtml(html);
+    for (const part of removed) warnings.push({ line, message: `raw HTML: removed ${part}` });
+    for (const src of imageSources) references.push({ src, line });
+  };
   for (const block of tokens) {
-    if (block.type !== 'inline' || !block.children) continue;
     let line = (block.map?.[0] ?? 0) + bodyStartLine;
-    for (const [index, child] of block.children.entries()) {
+    if (block.type === 'html_block') inspect(block.content, line);
+    if (block.type !== 'inline' || !block.children) continue;
+    const children = block.children;
+    children.forEach((child, index) => {
       if (child.type === 'softbreak' || child.type === 'hardbreak') line += 1;
-      if (child.type !== 'image') continue;
-      const src = child.attrGet('src') ?? '';
-      if (URL_SCHEME.test(src)) {
-        warnings.push({ line, message: `image "${src}" is not loaded: only images inside the document's folder are used` });
-        block.children[index] = altTextToken(child);
-        continue;
+      if (child.type === 'html_inline') inspect(child.content, line);
+      if (child.type === 'image') {
+        references.push({ src: child.attrGet('src') ?? '', line, useAltText: () => (children[index] = altTextToken(child)) });
       }
-      if (!images.has(src)) images.set(src, { src, line, ...(await checkLocalImage(src, root, line)) });
+    });
+  }
+  return references;
+}
+
+/**
+ * Checks every image the document uses. Local images must be regular files inside the document's
+ * folder; images elsewhere (remote, or other schemes) are not loaded.
+ */
+async function resolveImages(references: ImageReference[], root: string, warnings: Notice[]): Promise<Map<string, ImageResource>> {
+  const images = new Map<string, ImageResource>();
+  for (const { src, line, useAltText } of references) {
+    if (images.has(src)) continue;
+    if (URL_SCHEME.test(src)) {
+      warnings.push({ line, message: `image "${src}" is not loaded: only images inside the document's folder are used` });
+      useAltText?.();
+      continue;
     }
+    images.set(src, { src, line, ...(await checkLocalImage(src, root, line)) });
   }
   return images;
 }

@@ -20,9 +20,9 @@ export function slugify(text: string): string {
   return /^\p{L}/u.test(slug) ? slug : `section-${slug}`.replace(/-$/, '');
 }
 
-/** One configured parser. Raw HTML is off: it is shown as text, never passed through. */
+/** One configured parser. Raw HTML is parsed, and everything rendered is sanitized (raw-html.ts). */
 export function createMarkdown(): MarkdownIt {
-  const md = new MarkdownIt({ html: false, typographer: true, linkify: false, xhtmlOut: true });
+  const md = new MarkdownIt({ html: true, typographer: true, linkify: false, xhtmlOut: true });
   md.use(footnote);
   md.use(anchor, { slugify, tabIndex: false });
 

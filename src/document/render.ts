@@ -3,6 +3,7 @@ import Token from 'markdown-it/lib/token.mjs';
 import type MarkdownIt from 'markdown-it';
 import { createMarkdown, type RenderEnv } from './markdown.js';
 import type { DocumentModel, Section } from './model.js';
+import { sanitizeRendered, type UrlMapping } from './raw-html.js';
 
 /**
  * Each format may render with its own markdown-it instance (made by createMarkdown, with its own
@@ -10,8 +11,11 @@ import type { DocumentModel, Section } from './model.js';
  */
 const plainRenderer = createMarkdown();
 
-function renderTokens(renderer: MarkdownIt, tokens: Token[], env: RenderEnv): string {
-  return renderer.renderer.render(tokens, renderer.options, env);
+/** Images and `#` links are left as written here; the sanitizer maps them (see raw-html.ts). */
+const AS_WRITTEN: RenderEnv = { imageUrl: (src) => src, fragmentHref: (id) => `#${id}` };
+
+function renderTokens(renderer: MarkdownIt, tokens: Token[], mapping: UrlMapping): string {
+  return sanitizeRendered(renderer.renderer.render(tokens, renderer.options, AS_WRITTEN), mapping);
 }
 
 function footnoteBlock(doc: DocumentModel, ids: Iterable<number>): Token[] {
@@ -22,11 +26,14 @@ function footnoteBlock(doc: DocumentModel, ids: Iterable<number>): Token[] {
 
 /** The whole article as one HTML body for print: images as file URLs, notes at the end. */
 export function renderPrintBody(doc: DocumentModel, renderer: MarkdownIt = plainRenderer): string {
-  const env: RenderEnv = {
-    imageUrl: (src) => pathToFileURL(doc.images.get(src)!.path).href,
+  const mapping: UrlMapping = {
+    imageUrl: (src) => {
+      const image = doc.images.get(src);
+      return image && pathToFileURL(image.path).href;
+    },
     fragmentHref: (id) => `#${id}`,
   };
-  return renderTokens(renderer, [...doc.blocks, ...footnoteBlock(doc, [...doc.footnotes.keys()].sort((a, b) => a - b))], env);
+  return renderTokens(renderer, [...doc.blocks, ...footnoteBlock(doc, [...doc.footnotes.keys()].sort((a, b) => a - b))], mapping);
 }
 
 /**
@@ -41,12 +48,12 @@ export function renderEbookSection(
   renderer: MarkdownIt = plainRenderer,
 ): string {
   const section = sections[index]!;
-  const env: RenderEnv = {
-    imageUrl: (src) => src,
+  const mapping: UrlMapping = {
+    imageUrl: (src) => (doc.images.has(src) ? src : undefined),
     fragmentHref: (id) => {
       const target = sections.findIndex((candidate) => candidate.anchorIds.has(id));
       return target < 0 || target === index ? `#${id}` : `${sectionHref(target)}#${id}`;
     },
   };
-  return renderTokens(renderer, [...section.tokens, ...footnoteBlock(doc, section.footnoteIds)], env);
+  return renderTokens(renderer, [...section.tokens, ...footnoteBlock(doc, section.footnoteIds)], mapping);
 }
