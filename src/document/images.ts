@@ -2,6 +2,7 @@ import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { GalleyError } from '../errors.js';
+import { formatMegabytes } from '../net/guarded-fetch.js';
 
 /** The image types every EPUB reader must show (EPUB 3 core media types), which Chrome prints too. */
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']);
@@ -16,7 +17,7 @@ export interface CheckedImage {
  * Resolves an image path written in a document against the document's folder, and checks that it
  * stays inside it (after symlinks), is a regular file, and really is a PNG, JPEG, GIF, WebP or SVG.
  */
-export async function checkLocalImage(written: string, root: string, line: number | undefined): Promise<CheckedImage> {
+export async function checkLocalImage(written: string, root: string, line: number | undefined, maxBytes: number): Promise<CheckedImage> {
   let relative: string;
   try {
     relative = decodeURIComponent(written.replace(/[?#].*$/, ''));
@@ -29,7 +30,11 @@ export async function checkLocalImage(written: string, root: string, line: numbe
   if (resolved !== root && !resolved.startsWith(root + path.sep)) {
     throw new GalleyError(`image "${relative}" is outside the document's folder`, { line });
   }
-  if (!(await stat(resolved)).isFile()) throw new GalleyError(`image "${relative}" is not a regular file`, { line });
+  const info = await stat(resolved);
+  if (!info.isFile()) throw new GalleyError(`image "${relative}" is not a regular file`, { line });
+  if (info.size > maxBytes) {
+    throw new GalleyError(`image "${relative}" is larger than the limit of ${formatMegabytes(maxBytes)} (raise it with --max-image-size)`, { line });
+  }
   const mediaType = await sniffImageType(resolved).catch(() => {
     throw new GalleyError(`image "${relative}" cannot be read`, { line });
   });

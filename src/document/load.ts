@@ -7,24 +7,42 @@ import { splitFrontMatter } from './front-matter.js';
 import { checkLocalImage } from './images.js';
 import { createMarkdown, plainText } from './markdown.js';
 import { inspectRawHtml } from './raw-html.js';
+import { formatMegabytes } from '../net/guarded-fetch.js';
 import type { DocumentModel, ImageResource, Metadata, Notice } from './model.js';
 import { splitFootnoteTail, splitSections } from './sections.js';
 
 export const MARKDOWN_EXTENSIONS = ['.md', '.markdown'];
 const markdown = createMarkdown();
 
+export interface LoadOptions {
+  maxDocumentBytes: number;
+  maxImageBytes: number;
+  /** Given only with --allow-remote: downloads an image and returns its local copy. */
+  remoteImages: RemoteImages | undefined;
+}
+
+export interface RemoteImages {
+  download(url: string): Promise<{ path: string; root: string }>;
+}
+
+export const DEFAULT_LOAD_OPTIONS: LoadOptions = {
+  maxDocumentBytes: 10 * 1024 * 1024,
+  maxImageBytes: 50 * 1024 * 1024,
+  remoteImages: undefined,
+};
+
 /** Reads one Markdown file into the document model. Every problem is a GalleyError naming the file. */
-export async function loadDocument(sourcePath: string): Promise<DocumentModel> {
+export async function loadDocument(sourcePath: string, options: LoadOptions = DEFAULT_LOAD_OPTIONS): Promise<DocumentModel> {
   try {
-    return await parseDocumentFile(sourcePath);
+    return await parseDocumentFile(sourcePath, options);
   } catch (error) {
     if (error instanceof GalleyError) throw error.inFile(sourcePath);
     throw error;
   }
 }
 
-async function parseDocumentFile(sourcePath: string): Promise<DocumentModel> {
-  const { text, modified } = await readMarkdownFile(sourcePath);
+async function parseDocumentFile(sourcePath: string, options: LoadOptions): Promise<DocumentModel> {
+  const { text, modified } = await readMarkdownFile(sourcePath, options.maxDocumentBytes);
   const { frontMatter, body, bodyStartLine, keyLines, warnings } = splitFrontMatter(text);
   const tokens = markdown.parse(body, {});
   if (!tokens.some((token) => token.type !== 'footnote_block_open' && token.type !== 'footnote_block_close')) {
@@ -35,14 +53,14 @@ async function parseDocumentFile(sourcePath: string): Promise<DocumentModel> {
   const headingTitle = takeTitleHeading(tokens, frontMatter.title === undefined);
   const metadata = toMetadata(frontMatter, frontMatter.title ?? headingTitle ?? name);
   const root = await realpath(path.dirname(sourcePath));
-  const images = await resolveImages(scanImagesAndRawHtml(tokens, bodyStartLine, warnings), root, warnings);
-  const cover = frontMatter.cover === undefined ? undefined : await resolveCover(frontMatter.cover, root, keyLines.get('cover'));
+  const images = await resolveImages(scanImagesAndRawHtml(tokens, bodyStartLine, warnings), root, warnings, options);
+  const cover = frontMatter.cover === undefined ? undefined : await resolveCover(frontMatter.cover, root, keyLines.get('cover'), options.maxImageBytes);
   const { blocks, footnotes } = splitFootnoteTail(tokens);
   const sections = splitSections(blocks, metadata.title);
   return { sourcePath, name, metadata, blocks, sections, footnotes, images, cover, warnings, modified };
 }
 
-async function readMarkdownFile(sourcePath: string): Promise<{ text: string; modified: Date }> {
+async function readMarkdownFile(sourcePath: string, maxBytes: number): Promise<{ text: string; modified: Date }> {
   const info = await stat(sourcePath).catch(() => {
     throw new GalleyError('no such file or folder');
   });
@@ -50,15 +68,28 @@ async function readMarkdownFile(sourcePath: string): Promise<{ text: string; mod
   if (!MARKDOWN_EXTENSIONS.includes(path.extname(sourcePath).toLowerCase())) {
     throw new GalleyError(`not a Markdown file: galley reads ${MARKDOWN_EXTENSIONS.join(' and ')} files`);
   }
-  const bytes = await readFile(sourcePath);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw new GalleyError('the file is not valid UTF-8 text');
+  if (info.size > maxBytes) {
+    throw new GalleyError(`the file is larger than the limit of ${formatMegabytes(maxBytes)} (raise it with --max-document-size)`);
   }
+  const text = decodeUtf8(await readFile(sourcePath));
   if (text.trim() === '') throw new GalleyError('the file is empty', { line: 1 });
   return { text, modified: info.mtime };
+}
+
+const REPLACEMENT_CHARACTER = '\uFFFD';
+const ENCODED_REPLACEMENT_CHARACTER = Buffer.from(REPLACEMENT_CHARACTER, 'utf8');
+
+/** Decodes UTF-8 (dropping a byte order mark); invalid bytes are an error naming their offset. */
+function decodeUtf8(bytes: Buffer): string {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  for (let index = text.indexOf(REPLACEMENT_CHARACTER); index >= 0; index = text.indexOf(REPLACEMENT_CHARACTER, index + 1)) {
+    const offset = Buffer.byteLength(text.slice(0, index)) + (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+    if (!bytes.subarray(offset, offset + 3).equals(ENCODED_REPLACEMENT_CHARACTER)) {
+      const line = text.slice(0, index).split('\n').length;
+      throw new GalleyError(`the file is not valid UTF-8: byte offset ${offset} (0x${bytes[offset]!.toString(16).padStart(2, '0')})`, { line });
+    }
+  }
+  return text;
 }
 
 /** Without a front matter title, the first `#` heading is the title: it moves out of the body. */
@@ -131,23 +162,30 @@ function scanImagesAndRawHtml(tokens: Token[], bodyStartLine: number, warnings: 
  * Checks every image the document uses. Local images must be regular files inside the document's
  * folder; images elsewhere (remote, or other schemes) are not loaded.
  */
-async function resolveImages(references: ImageReference[], root: string, warnings: Notice[]): Promise<Map<string, ImageResource>> {
+async function resolveImages(references: ImageReference[], root: string, warnings: Notice[], options: LoadOptions): Promise<Map<string, ImageResource>> {
   const images = new Map<string, ImageResource>();
   for (const { src, line, useAltText } of references) {
     if (images.has(src)) continue;
-    if (URL_SCHEME.test(src)) {
-      warnings.push({ line, message: `image "${src}" is not loaded: only images inside the document's folder are used` });
+    if (!URL_SCHEME.test(src)) {
+      images.set(src, { src, line, ...(await checkLocalImage(src, root, line, options.maxImageBytes)) });
+    } else if (options.remoteImages && /^https?:/i.test(src)) {
+      const copy = await options.remoteImages.download(src).catch((error: unknown) => {
+        throw error instanceof GalleyError ? new GalleyError(`image ${error.message}`, { line }) : error;
+      });
+      const checked = await checkLocalImage(path.basename(copy.path), copy.root, line, options.maxImageBytes);
+      images.set(src, { src, line, ...checked });
+    } else {
+      const advice = /^https?:/i.test(src) ? ' (allow remote images with --allow-remote)' : '';
+      warnings.push({ line, message: `image "${src}" is not loaded: only images inside the document's folder are used${advice}` });
       useAltText?.();
-      continue;
     }
-    images.set(src, { src, line, ...(await checkLocalImage(src, root, line)) });
   }
   return images;
 }
 
-async function resolveCover(written: string, root: string, line: number | undefined): Promise<ImageResource> {
+async function resolveCover(written: string, root: string, line: number | undefined, maxBytes: number): Promise<ImageResource> {
   if (URL_SCHEME.test(written)) throw new GalleyError(`cover "${written}" must be an image inside the document's folder`, { line });
-  const checked = await checkLocalImage(encodeURI(written), root, line).catch((error: unknown) => {
+  const checked = await checkLocalImage(encodeURI(written), root, line, maxBytes).catch((error: unknown) => {
     throw error instanceof GalleyError ? new GalleyError(error.message.replace(/^image /, 'cover '), { line }) : error;
   });
   return { src: written, line: line ?? 1, ...checked };

@@ -77,7 +77,9 @@ describe('loadDocument', () => {
     expect([...doc.images.values()].map((image) => [image.src, image.line])).toEqual([['img/dot.png', 3]]);
     expect(renderPrintBody(doc)).toContain(`src="file://${path.join(await realpath(dir), 'img/dot.png')}"`);
     expect(renderPrintBody(doc)).not.toContain('example.com');
-    expect(doc.warnings).toEqual([{ line: 5, message: 'image "https://example.com/x.png" is not loaded: only images inside the document\'s folder are used' }]);
+    expect(doc.warnings).toEqual([
+      { line: 5, message: 'image "https://example.com/x.png" is not loaded: only images inside the document\'s folder are used (allow remote images with --allow-remote)' },
+    ]);
   });
 
   it('sniffs image types from their bytes, SVG included', async () => {
@@ -100,11 +102,25 @@ describe('loadDocument', () => {
     await loadDocument(file).catch((error: Error) => expect(`${error}`).toMatch(new RegExp(`^${file}${message.source}`)));
   });
 
+  it('refuses documents and images over the size limits', async () => {
+    await write('big.png', Buffer.concat([PNG_1X1, Buffer.alloc(2 * 1024 * 1024)]));
+    const file = await write('sized.md', 'Text\n\n![big](big.png)\n');
+    const limits = { maxDocumentBytes: 1024 * 1024, maxImageBytes: 1024 * 1024, remoteImages: undefined };
+    expect(String(await loadDocument(file, limits).catch((error: unknown) => error))).toBe(
+      `${file}:3: image "big.png" is larger than the limit of 1 MB (raise it with --max-image-size)`,
+    );
+    const large = await write('large.md', 'x'.repeat(1024 * 1024 + 1));
+    expect(String(await loadDocument(large, limits).catch((error: unknown) => error))).toBe(
+      `${large}: the file is larger than the limit of 1 MB (raise it with --max-document-size)`,
+    );
+  });
+
   it.each([
     ['an empty file', 'empty.md', '', ':1: the file is empty'],
     ['a file that is not Markdown', 'notes.txt', 'text', ': not a Markdown file: galley reads .md and .markdown files'],
     ['front matter and nothing else', 'fm.md', '---\ntitle: T\n---\n', ':4: the document has no text after its front matter'],
-    ['invalid UTF-8', 'bytes.md', Buffer.from([0x61, 0xff, 0x62]), ': the file is not valid UTF-8 text'],
+    ['invalid UTF-8', 'bytes.md', Buffer.from([0x61, 0xff, 0x62]), ':1: the file is not valid UTF-8: byte offset 1 (0xff)'],
+    ['invalid UTF-8 after a BOM and a real U+FFFD', 'bom.md', Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0x0a, 0xef, 0xbf, 0xbd, 0xc3, 0x28]), ':2: the file is not valid UTF-8: byte offset 8 (0xc3)'],
   ])('fails on %s with one line naming it', async (_name, fileName, content, expected) => {
     const file = path.join(dir, fileName);
     await writeFile(file, content);
