@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { build } from './build.js';
 import { isPaper, PAPER_SIZES, parseFormats, type BuildOptions, type Paper } from './options.js';
+import { isPublicAddress } from './net/guarded-fetch.js';
 import { GALLEY_VERSION } from './version.js';
 
 export interface Io {
@@ -13,6 +14,18 @@ const processIo: Io = {
   stderr: (text) => void process.stderr.write(text),
 };
 
+/** Aborted on the first Ctrl-C or SIGTERM; a second one ends the process at once. */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(INTERRUPTED);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller.signal;
+}
+
 interface BuildFlags {
   out: string;
   format: string;
@@ -20,11 +33,20 @@ interface BuildFlags {
   browser?: string;
   paper?: string;
   splitLevel?: string;
+  timeout: string;
+  maxDocumentSize: string;
+  maxImageSize: string;
+  allowRemote: boolean;
   verbose: boolean;
 }
 
+const MEGABYTE = 1024 * 1024;
+const REMOTE_TIMEOUT_MS = 20_000;
+/** The shell's code for a run ended by Ctrl-C. */
+const INTERRUPTED = 130;
+
 /** The whole CLI, in-process: returns the exit code (0 all built, 1 a document failed, 2 usage). */
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(argv: string[], io: Io = processIo, stop: AbortSignal = interruptSignal()): Promise<number> {
   let exitCode = 0;
   const program = new Command('galley')
     .description('Publish Markdown articles as a print PDF and an EPUB 3.')
@@ -42,6 +64,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--browser <path>', 'the Chrome or Chromium to print with')
     .option('--paper <size>', `paper for the PDF: ${PAPER_SIZES.join(', ')} (wins over front matter; default a4)`)
     .option('--split-level <n>', 'start an EPUB chapter at each heading of this level or above (default 2)')
+    .option('--timeout <seconds>', 'time limit for each document', '60')
+    .option('--max-document-size <MB>', 'largest Markdown file read', '10')
+    .option('--max-image-size <MB>', 'largest image read or downloaded', '50')
+    .option('--allow-remote', 'fetch http(s) images and styles (never from local or private addresses)', false)
     .option('--verbose', 'show the stack of unexpected errors', false)
     .action(async (paths: string[], flags: BuildFlags) => {
       const formats = parseFormats(flags.format);
@@ -56,6 +82,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (splitLevel !== undefined && !(Number.isInteger(splitLevel) && splitLevel >= 1 && splitLevel <= 6)) {
         program.error(`error: --split-level takes a heading level from 1 to 6, not "${flags.splitLevel}"`, { exitCode: 2 });
       }
+      const positive = (flag: string, value: string): number => {
+        const number = Number(value);
+        if (!(Number.isFinite(number) && number > 0)) program.error(`error: ${flag} takes a positive number, not "${value}"`, { exitCode: 2 });
+        return number;
+      };
+      const timeoutMs = positive('--timeout', flags.timeout) * 1000;
+      const maxImageBytes = positive('--max-image-size', flags.maxImageSize) * MEGABYTE;
       const options: BuildOptions = {
         paths,
         outDir: flags.out,
@@ -64,10 +97,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         browserPath: flags.browser,
         paper: paper as Paper | undefined,
         splitLevel,
+        timeoutMs,
+        maxDocumentBytes: positive('--max-document-size', flags.maxDocumentSize) * MEGABYTE,
+        maxImageBytes,
+        allowRemote: flags.allowRemote,
+        remoteAccess: { maxBytes: maxImageBytes, timeoutMs: Math.min(timeoutMs, REMOTE_TIMEOUT_MS), allowAddress: isPublicAddress },
         verbose: flags.verbose,
       };
-      const summary = await build(options, (line) => io.stderr(`${line}\n`));
-      exitCode = summary.failed > 0 ? 1 : 0;
+      const summary = await build(options, (line) => io.stderr(`${line}\n`), stop);
+      exitCode = summary.interrupted ? INTERRUPTED : summary.failed > 0 ? 1 : 0;
     });
 
   try {

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { RemoteAccess } from './net/guarded-fetch.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 // C0 controls other than tab, line feed and carriage return, and DEL: not allowed in XML 1.0.
@@ -84,6 +85,13 @@ export interface BuildOptions {
   paper: Paper | undefined;
   /** From --split-level; wins over front matter `split_level`. */
   splitLevel: number | undefined;
+  /** Per document, from --timeout. */
+  timeoutMs: number;
+  maxDocumentBytes: number;
+  maxImageBytes: number;
+  /** --allow-remote: fetch http(s) resources, with `remoteAccess`'s limits and address policy. */
+  allowRemote: boolean;
+  remoteAccess: RemoteAccess;
   verbose: boolean;
 }
 

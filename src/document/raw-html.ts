@@ -49,7 +49,8 @@ export interface UrlMapping {
 export function sanitizeRendered(html: string, mapping: UrlMapping): string {
   return sanitizeHtml(html, {
     ...SANITIZE_OPTIONS,
-    allowedSchemesByTag: { img: ['file'] },
+    // Only images the mapping returned survive (the others become empty spans), so their schemes may pass.
+    allowedSchemesByTag: { img: ['file', 'http', 'https'] },
     transformTags: {
       img: (tagName, attribs) => {
         const { src, ...rest } = attribs;

@@ -33,14 +33,14 @@ export interface FetchedResource {
  */
 export async function fetchGuarded(url: string, access: RemoteAccess): Promise<FetchedResource> {
   const signal = AbortSignal.timeout(access.timeoutMs);
-  let current = new URL(url);
+  let current = parseUrl(url);
   for (let redirects = 0; ; redirects += 1) {
     const response = await request(current, access, signal);
     const location = response.headers.location;
     if (response.statusCode && response.statusCode >= 300 && response.statusCode < 400 && location) {
       response.resume();
       if (redirects >= MAX_REDIRECTS) throw new GalleyError(`${url}: more than ${MAX_REDIRECTS} redirects`);
-      current = new URL(location, current);
+      current = parseUrl(location, current);
       continue;
     }
     if (response.statusCode !== 200) {
@@ -48,6 +48,14 @@ export async function fetchGuarded(url: string, access: RemoteAccess): Promise<F
       throw new GalleyError(`${url}: the server answered ${response.statusCode}`);
     }
     return { body: await readCapped(response, access.maxBytes, url), contentType: response.headers['content-type'] };
+  }
+}
+
+function parseUrl(url: string, base?: URL): URL {
+  try {
+    return new URL(url, base);
+  } catch {
+    throw new GalleyError(`${url}: not a valid address`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'puppeteer-core';
+import type { RemoteAccess } from '../net/guarded-fetch.js';
 import { findBrowser } from './find-browser.js';
 
 const CHROME_ARGS = [
@@ -19,7 +20,14 @@ const CHROME_ARGS = [
 export class BrowserSession {
   #browser: Promise<Browser> | undefined;
 
-  constructor(private readonly browserPath: string | undefined) {}
+  /**
+   * @param remoteAccess set only with --allow-remote: how pages may fetch http(s) resources
+   *   (see guardPage); without it every remote request is refused.
+   */
+  constructor(
+    private readonly browserPath: string | undefined,
+    readonly remoteAccess?: RemoteAccess,
+  ) {}
 
   async newPage(): Promise<Page> {
     this.#browser ??= this.#launch();
@@ -37,6 +45,10 @@ export class BrowserSession {
     return launch({
       executablePath,
       headless: true,
+      // galley closes the browser itself on Ctrl-C, after stopping its work (see build()).
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
       args: runningAsRoot ? [...CHROME_ARGS, '--no-sandbox'] : CHROME_ARGS,
     });
   }
