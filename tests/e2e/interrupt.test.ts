@@ -1,0 +1,64 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = path.resolve('bin/galley.js');
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'galley-interrupt-'));
+  for (let index = 0; index < 40; index += 1) {
+    await writeFile(path.join(dir, `article-${String(index).padStart(2, '0')}.md`), `# Article ${index}\n\n${'Some text. '.repeat(400)}\n`);
+  }
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('Ctrl-C during a batch (the compiled bin, as a user runs it)', () => {
+  it('stops, closes Chrome, exits 130, and leaves only whole files', async () => {
+    const out = path.join(dir, 'out');
+    const child = spawn(process.execPath, [BIN, 'build', dir, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const browserPids: number[] = [];
+    const firstBuilt = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('built ')) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+    await firstBuilt;
+    browserPids.push(...childPids(child.pid!));
+    expect(browserPids.length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    const code = await exited;
+
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/^interrupted: \d+ built, \d+ failed, \d+ not started$/m);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(browserPids.filter(isAlive)).toEqual([]);
+    const files = await readdir(out);
+    expect(files.every((name) => /^article-\d\d\.(pdf|epub)$/.test(name)), files.join(' ')).toBe(true);
+    const built = stderr.split('\n').filter((line) => line.startsWith('built ')).length;
+    expect(files).toHaveLength(built * 2);
+  });
+});
