@@ -1,86 +1,224 @@
 import path from 'node:path';
+import pLimit from 'p-limit';
 import { loadDocument, type LoadOptions } from './document/load.js';
-import type { DocumentModel, Notice } from './document/model.js';
+import type { DocumentModel } from './document/model.js';
 import { buildEpub } from './epub/build-epub.js';
 import { describeError, GalleyError } from './errors.js';
-import type { BuildOptions } from './options.js';
+import { RemoteImageCache } from './net/remote-images.js';
+import type { BuildOptions, Format } from './options.js';
+import {
+  documentInputs,
+  isUpToDate,
+  manifestPath,
+  readManifest,
+  sha256,
+  templatesHash,
+  type Manifest,
+  type OutputRecord,
+} from './output/manifest.js';
 import { writeOutputs, type PendingOutput } from './output/write.js';
-import { BrowserSession } from './pdf/browser-session.js';
+import { BrowserSession, type BrowserTarget, type PageSource } from './pdf/browser-session.js';
 import { findBrowser } from './pdf/find-browser.js';
 import { printPdf } from './pdf/print.js';
 import { loadTemplates, type TemplateSet } from './render/templates.js';
-import { RemoteImageCache } from './net/remote-images.js';
+import type { BuildSummary, DocumentResult, Reporter } from './report/reporter.js';
 import { collectSources } from './sources.js';
 import { GALLEY_VERSION } from './version.js';
 
-export interface BuildSummary {
-  built: number;
-  failed: number;
-  /** Stopped by Ctrl-C (or SIGTERM) before every document was built. */
-  interrupted: boolean;
+export type { BuildSummary, DocumentResult } from './report/reporter.js';
+
+/** Builds every document the paths name; see Builder. */
+export async function build(options: BuildOptions, reporter: Reporter, stop?: AbortSignal): Promise<BuildSummary> {
+  const started = Date.now();
+  const { files, errors } = await collectSources(options.paths);
+  const problems = errors.map((error) => describeError(error));
+  const builder = await Builder.create(options, problems);
+  if (!builder) {
+    problems.forEach((line) => reporter.problem(line));
+    const summary = emptySummary(problems, started);
+    reporter.end(summary);
+    return summary;
+  }
+  try {
+    problems.forEach((line) => reporter.problem(line));
+    return await builder.run(files, reporter, { stop, started, problems });
+  } finally {
+    await builder.close();
+  }
 }
 
-/** Where a build reports to: one line at a time, for a person (stderr). */
-export type Log = (line: string) => void;
+function emptySummary(problems: string[], started: number): BuildSummary {
+  return { built: 0, unchanged: 0, failed: problems.length, interrupted: false, notStarted: 0, problems, documents: [], ms: Date.now() - started };
+}
 
 /**
- * Builds every document; a document that fails (or runs out of time) does not stop the others.
- * `stop` ends the run early: the browser is closed at once and nothing half-made is written.
+ * Builds documents with one browser and up to `--jobs` documents at a time: each document prints
+ * its PDF while its EPUB is made. A document whose inputs have not changed since its manifest was
+ * written is left alone (unless --force), so an unchanged folder never starts the browser.
+ * A document that fails or runs out of time fails alone; its pages are closed.
  */
-export async function build(options: BuildOptions, log: Log, stop?: AbortSignal): Promise<BuildSummary> {
-  const summary: BuildSummary = { built: 0, failed: 0, interrupted: false };
-  const fail = (error: unknown): void => {
-    summary.failed += 1;
-    log(describeError(error, options.verbose));
-  };
+export class Builder {
+  /** For `galley watch`: the files each document was made from (itself, its images, its cover). */
+  readonly dependencies = new Map<string, string[]>();
+  #templates: TemplateSet;
+  #templatesHash: string;
+  readonly #session: BrowserSession;
+  readonly #remoteImages: RemoteImageCache | undefined;
+  readonly #loadOptions: LoadOptions;
 
-  const { files, errors } = await collectSources(options.paths);
-  errors.forEach(fail);
-  let templates: TemplateSet;
-  let browserPath: string;
-  try {
-    templates = await loadTemplates(options.templatesDir);
-    // The PDF is printed by the browser, and the EPUB's generated cover is rendered by it.
-    browserPath = await findBrowser(options.browserPath);
-  } catch (error) {
-    fail(error);
+  private constructor(
+    private readonly options: BuildOptions,
+    templates: TemplateSet,
+    hash: string,
+    target: BrowserTarget,
+  ) {
+    this.#templates = templates;
+    this.#templatesHash = hash;
+    const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;
+    this.#session = new BrowserSession(target, remoteAccess);
+    this.#remoteImages = remoteAccess && new RemoteImageCache(remoteAccess);
+    this.#loadOptions = { maxDocumentBytes: options.maxDocumentBytes, maxImageBytes: options.maxImageBytes, remoteImages: this.#remoteImages };
+  }
+
+  /** Loads the templates and finds the browser; a problem there is added to `problems`. */
+  static async create(options: BuildOptions, problems: string[]): Promise<Builder | undefined> {
+    try {
+      const templates = await loadTemplates(options.templatesDir);
+      // The PDF is printed by the browser, and the EPUB's generated cover is rendered by it.
+      const target: BrowserTarget = options.browserWs
+        ? { wsEndpoint: options.browserWs }
+        : { executablePath: await findBrowser(options.browserPath) };
+      return new Builder(options, templates, await templatesHash(templates), target);
+    } catch (error) {
+      problems.push(describeError(error, options.verbose));
+      return undefined;
+    }
+  }
+
+  /** How many times the browser was started (or connected to). */
+  get browserLaunches(): number {
+    return this.#session.launches;
+  }
+
+  /** Templates changed on disk (watch): every document depends on them. */
+  async reloadTemplates(): Promise<void> {
+    this.#templates = await loadTemplates(this.options.templatesDir);
+    this.#templatesHash = await templatesHash(this.#templates);
+  }
+
+  async run(
+    files: string[],
+    reporter: Reporter,
+    { stop, force = this.options.force, started = Date.now(), problems = [] }: { stop?: AbortSignal | undefined; force?: boolean; started?: number; problems?: string[] } = {},
+  ): Promise<BuildSummary> {
+    reporter.begin(files.length);
+    const documents: DocumentResult[] = [];
+    const limit = pLimit(this.options.jobs);
+    const outputNames = new Map<string, string>();
+    const closeBrowser = () => void this.#session.close();
+    stop?.addEventListener('abort', closeBrowser, { once: true });
+    try {
+      await Promise.all(
+        files.map((file) => {
+          const collision = outputCollision(outputNames, file);
+          return limit(async () => {
+            if (stop?.aborted) return;
+            reporter.started(file);
+            const result = collision ? failed(file, collision, Date.now()) : await this.#buildOne(file, force, stop);
+            documents.push(result);
+            reporter.finished(result);
+          });
+        }),
+      );
+    } finally {
+      stop?.removeEventListener('abort', closeBrowser);
+    }
+    const count = (status: DocumentResult['status']) => documents.filter((result) => result.status === status).length;
+    const summary: BuildSummary = {
+      built: count('built'),
+      unchanged: count('unchanged'),
+      failed: count('failed') + problems.length,
+      interrupted: stop?.aborted ?? false,
+      notStarted: files.length - documents.length,
+      problems,
+      documents,
+      ms: Date.now() - started,
+    };
+    reporter.end(summary);
     return summary;
   }
 
-  const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;
-  const session = new BrowserSession(browserPath, remoteAccess);
-  const remoteImages = remoteAccess && new RemoteImageCache(remoteAccess);
-  const loadOptions: LoadOptions = { maxDocumentBytes: options.maxDocumentBytes, maxImageBytes: options.maxImageBytes, remoteImages };
-  const closeBrowser = () => void session.close();
-  stop?.addEventListener('abort', closeBrowser, { once: true });
-  const outputNames = new Map<string, string>();
-  try {
-    for (const file of files) {
-      if (stop?.aborted) break;
-      try {
-        claimOutputName(outputNames, file);
-        const lines = await withTimeLimit(options.timeoutMs, stop, async (cancelled) => {
-          const doc = await loadDocument(file, loadOptions);
-          return buildDocument(doc, options, templates, session, cancelled);
-        });
-        lines.forEach((line) => log(line));
-        summary.built += 1;
-      } catch (error) {
-        // A stuck or crashed page may have taken the browser with it: the next document gets a new one.
-        if (!(error instanceof GalleyError) || error.message.startsWith('timed out')) await session.close();
-        fail(error instanceof GalleyError ? error.inFile(file) : error);
-      }
+  async #buildOne(file: string, force: boolean, stop: AbortSignal | undefined): Promise<DocumentResult> {
+    const began = Date.now();
+    try {
+      return await withTimeLimit(this.options.timeoutMs, stop, async (cancelled) => {
+        const doc = await loadDocument(file, this.#loadOptions);
+        this.dependencies.set(file, [file, ...[...doc.images.values()].map((image) => image.path), ...(doc.cover ? [doc.cover.path] : [])]);
+        const inputs = await documentInputs(doc, { galley: GALLEY_VERSION, options: this.#outputOptions(), templates: this.#templatesHash });
+        const inputsSha256 = sha256(JSON.stringify(inputs));
+        const manifestFile = manifestPath(this.options.outDir, doc.name);
+        const warnings = doc.warnings.map((notice) => `${file}${notice.line ? `:${notice.line}` : ''}: warning: ${notice.message}`);
+        if (!force && (await isUpToDate(await readManifest(manifestFile), inputsSha256, this.options.outDir))) {
+          return { source: file, status: 'unchanged', outputs: [], warnings: [], ms: Date.now() - began };
+        }
+        const made = await this.#makeOutputs(doc, this.#session.forDocument(cancelled));
+        cancelled.throwIfAborted();
+        const manifest: Manifest = { manifest: 1, source: { file: path.basename(file), sha256: inputs.source }, inputs, inputsSha256, outputs: made.records };
+        await writeOutputs([...made.pending, { path: manifestFile, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) }]);
+        const outputs = made.records.map((record) => ({ ...record, path: path.join(this.options.outDir, record.file) }));
+        return { source: file, status: 'built', outputs, warnings: [...warnings, ...made.warnings.map((line) => `${file}: warning: ${line}`)], ms: Date.now() - began };
+      });
+    } catch (error) {
+      return failed(file, error instanceof GalleyError ? error.inFile(file) : error, began, this.options.verbose);
     }
-  } finally {
-    stop?.removeEventListener('abort', closeBrowser);
-    await session.close();
-    await remoteImages?.dispose();
   }
-  summary.interrupted = stop?.aborted ?? false;
-  const counts = `${summary.built} built, ${summary.failed} failed`;
-  if (summary.interrupted) log(`interrupted: ${counts}, ${files.length - summary.built - summary.failed} not started`);
-  else if (summary.built + summary.failed > 1 || summary.failed > 0) log(counts);
-  return summary;
+
+  /** Makes every requested format in memory, the PDF and the EPUB at the same time. */
+  async #makeOutputs(doc: DocumentModel, pages: PageSource): Promise<{ pending: PendingOutput[]; records: OutputRecord[]; warnings: string[] }> {
+    const formats = this.options.formats;
+    const [pdf, epub] = await Promise.all([
+      formats.includes('pdf')
+        ? printPdf(pages, doc, this.#templates, { paper: this.options.paper ?? doc.metadata.paper ?? 'a4', version: GALLEY_VERSION })
+        : undefined,
+      formats.includes('epub')
+        ? buildEpub(doc, this.#templates, { session: pages, splitLevel: this.options.splitLevel ?? doc.metadata.splitLevel ?? 2 })
+        : undefined,
+    ]);
+    const pending: PendingOutput[] = [];
+    const records: OutputRecord[] = [];
+    const add = (format: Format, bytes: Uint8Array, count: Pick<OutputRecord, 'pages' | 'chapters'>) => {
+      const file = `${doc.name}.${format}`;
+      pending.push({ path: path.join(this.options.outDir, file), bytes });
+      records.push({ format, file, sha256: sha256(bytes), bytes: bytes.byteLength, ...count });
+    };
+    if (pdf) add('pdf', pdf.bytes, { pages: pdf.pages });
+    if (epub) add('epub', epub.bytes, { chapters: epub.chapters });
+    const warnings = [...(pdf?.warnings ?? []), ...(epub?.warnings ?? [])].map((notice) => notice.message);
+    return { pending, records, warnings };
+  }
+
+  /** The options that change what a document's outputs contain. */
+  #outputOptions(): Record<string, unknown> {
+    const { formats, paper, splitLevel, allowRemote } = this.options;
+    return { formats, paper: paper ?? null, splitLevel: splitLevel ?? null, allowRemote };
+  }
+
+  async close(): Promise<void> {
+    await this.#session.close();
+    await this.#remoteImages?.dispose();
+  }
+}
+
+function failed(source: string, error: unknown, began: number, verbose = false): DocumentResult {
+  return { source, status: 'failed', outputs: [], warnings: [], error: describeError(error, verbose), ms: Date.now() - began };
+}
+
+function outputCollision(names: Map<string, string>, file: string): GalleyError | undefined {
+  const name = path.basename(file, path.extname(file));
+  const earlier = names.get(name);
+  if (earlier) return new GalleyError(`its outputs would overwrite those of ${earlier}: give one of them another name`, { file });
+  names.set(name, file);
+  return undefined;
 }
 
 /**
@@ -102,48 +240,4 @@ async function withTimeLimit<T>(limitMs: number, stop: AbortSignal | undefined, 
     stop?.removeEventListener('abort', onStop);
     givenUp.catch(() => undefined);
   }
-}
-
-function claimOutputName(names: Map<string, string>, file: string): void {
-  const name = path.basename(file, path.extname(file));
-  const earlier = names.get(name);
-  if (earlier) throw new GalleyError(`its outputs would overwrite those of ${earlier}: give one of them another name`, { file });
-  names.set(name, file);
-}
-
-/** Makes every format in memory first, then writes them all: a failure writes nothing. */
-async function buildDocument(
-  doc: DocumentModel,
-  options: BuildOptions,
-  templates: TemplateSet,
-  session: BrowserSession,
-  cancelled: AbortSignal,
-): Promise<string[]> {
-  const outputs: PendingOutput[] = [];
-  const counts: string[] = [];
-  const warnings: Notice[] = [...doc.warnings];
-  const target = (extension: string) => path.join(options.outDir, `${doc.name}.${extension}`);
-
-  if (options.formats.includes('pdf')) {
-    const paper = options.paper ?? doc.metadata.paper ?? 'a4';
-    const pdf = await printPdf(session, doc, templates, { paper, version: GALLEY_VERSION });
-    warnings.push(...pdf.warnings);
-    outputs.push({ path: target('pdf'), bytes: pdf.bytes });
-    counts.push(`${target('pdf')} (${plural(pdf.pages, 'page')})`);
-  }
-  if (options.formats.includes('epub')) {
-    const splitLevel = options.splitLevel ?? doc.metadata.splitLevel ?? 2;
-    const epub = await buildEpub(doc, templates, { session, splitLevel });
-    outputs.push({ path: target('epub'), bytes: epub.bytes });
-    counts.push(`${target('epub')} (${plural(epub.chapters, 'chapter')})`);
-  }
-  cancelled.throwIfAborted();
-  await writeOutputs(outputs);
-
-  const warningLines = warnings.map((notice) => `${doc.sourcePath}${notice.line ? `:${notice.line}` : ''}: warning: ${notice.message}`);
-  return [...warningLines, `built ${doc.sourcePath}: ${counts.join(', ')}`];
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

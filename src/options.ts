@@ -92,6 +92,12 @@ export interface BuildOptions {
   /** --allow-remote: fetch http(s) resources, with `remoteAccess`'s limits and address policy. */
   allowRemote: boolean;
   remoteAccess: RemoteAccess;
+  /** Documents built at the same time (--jobs, default: the number of CPUs). */
+  jobs: number;
+  /** Rebuild even what is up to date (--force). */
+  force: boolean;
+  /** Connect to this running Chrome instead of launching one (--browser-ws). */
+  browserWs: string | undefined;
   verbose: boolean;
 }
 

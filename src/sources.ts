@@ -25,6 +25,10 @@ export async function collectSources(paths: string[]): Promise<SourceList> {
   return { files: [...new Set(files)], errors };
 }
 
+export function isMarkdownFile(file: string): boolean {
+  return MARKDOWN_EXTENSIONS.includes(path.extname(file).toLowerCase());
+}
+
 async function markdownFilesIn(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const found: string[] = [];
@@ -32,7 +36,7 @@ async function markdownFilesIn(dir: string): Promise<string[]> {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) found.push(...(await markdownFilesIn(full)));
-    else if (entry.isFile() && MARKDOWN_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) found.push(full);
+    else if (entry.isFile() && isMarkdownFile(entry.name)) found.push(full);
   }
   return found;
 }

@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { EPub, type Chapter } from 'epub-gen-memory';
 import { editionDate } from '../document/dates.js';
-import type { DocumentModel } from '../document/model.js';
+import type { DocumentModel, Notice } from '../document/model.js';
 import { renderEbookSection } from '../document/render.js';
 import { GalleyError } from '../errors.js';
 import { titleBlockContext } from '../render/context.js';
 import type { TemplateSet } from '../render/templates.js';
-import type { BrowserSession } from '../pdf/browser-session.js';
+import type { PageSource } from '../pdf/browser-session.js';
 import { bookIdentifier } from './identifier.js';
 
 export interface EpubSettings {
   /** Renders the generated cover; the EPUB needs no browser otherwise. */
-  session: BrowserSession;
+  session: PageSource;
   /** A chapter starts at each heading of this level or above. */
   splitLevel: number;
 }
@@ -19,6 +19,7 @@ export interface EpubSettings {
 export interface BuiltEpub {
   bytes: Uint8Array;
   chapters: number;
+  warnings: Notice[];
 }
 
 const CONTAINER_XML =
@@ -39,7 +40,7 @@ export async function buildEpub(doc: DocumentModel, templates: TemplateSet, sett
   }));
   const book = new GalleyEpub(doc, chapters, templates);
   const bytes = await book.genEpub();
-  return { bytes, chapters: chapters.length };
+  return { bytes, chapters: chapters.length, warnings: [] };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Paper } from '../options.js';
 import { renderPrintBody } from '../document/render.js';
 import { titleBlockContext } from '../render/context.js';
 import type { TemplateSet } from '../render/templates.js';
-import type { BrowserSession } from './browser-session.js';
+import type { PageSource } from './browser-session.js';
 import { writePdfMetadata } from './metadata.js';
 import { guardPage } from './request-policy.js';
 
@@ -33,7 +33,7 @@ export function renderPrintHtml(doc: DocumentModel, templates: TemplateSet, sett
  * Prints the document in Chrome with JavaScript off. The page may load files from the document's
  * folder and the templates' folders only; every other request is refused and reported.
  */
-export async function printPdf(session: BrowserSession, doc: DocumentModel, templates: TemplateSet, settings: PrintSettings): Promise<PrintedPdf> {
+export async function printPdf(session: PageSource, doc: DocumentModel, templates: TemplateSet, settings: PrintSettings): Promise<PrintedPdf> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'galley-print-'));
   const page = await session.newPage();
   const warnings: Notice[] = [];
@@ -41,7 +41,8 @@ export async function printPdf(session: BrowserSession, doc: DocumentModel, temp
     const htmlFile = path.join(workDir, 'print.html');
     await writeFile(htmlFile, renderPrintHtml(doc, templates, settings));
     const templateDirs = Object.values(templates.files).map((file) => path.dirname(file));
-    await guardPage(page, [workDir, path.dirname(doc.sourcePath), ...templateDirs], warnings);
+    const imageDirs = [...doc.images.values()].map((image) => path.dirname(image.path));
+    await guardPage(page, [workDir, path.dirname(doc.sourcePath), ...imageDirs, ...templateDirs], warnings, session.remoteAccess);
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
     const printed = await page.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true });
     const { bytes, pages } = await writePdfMetadata(printed, doc, settings.version);

@@ -32,17 +32,17 @@ describe('bad input', () => {
 
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.lines).toEqual([
+    expect(run.lines.slice(0, -1).sort()).toEqual([
       `${missing}: no such file or folder`,
       `built ${good}: ${path.join(out, 'good.pdf')} (1 page), ${path.join(out, 'good.epub')} (2 chapters)`,
       `${empty}:1: the file is empty`,
-      expect.stringMatching(new RegExp(`^${badYaml}:3: front matter is not valid YAML: .+`)),
+      `${badYaml}:3: front matter is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
       `${wrongType}:3: front matter "author" must be text or a list of text`,
       `${script}:1: front matter in "js" is not accepted: galley reads YAML front matter only (open it with ---)`,
       `${notMarkdown}: not a Markdown file: galley reads .md and .markdown files`,
-      '1 built, 6 failed',
-    ]);
-    expect((await readdir(out)).sort()).toEqual(['good.epub', 'good.pdf']);
+    ].sort());
+    expect(run.lines.at(-1)).toMatch(/^1 built, 6 failed in \d+\.\d s$/);
+    expect((await readdir(out)).sort()).toEqual(['good.epub', 'good.manifest.json', 'good.pdf']);
     expect(await readdir(dir)).not.toContain('pwned');
   });
 
@@ -56,7 +56,7 @@ describe('bad input', () => {
     expect(run.code).toBe(1);
     expect(run.lines[0]).toMatch(new RegExp(`^${file}:2: front matter is not valid YAML`));
     expect(await readFile(path.join(out, 'article.pdf'))).toEqual(before);
-    expect((await readdir(out)).sort()).toEqual(['article.epub', 'article.pdf']);
+    expect((await readdir(out)).sort()).toEqual(['article.epub', 'article.manifest.json', 'article.pdf']);
   });
 
   it('without a browser, says how to get one in one line and exits 1, writing nothing', async () => {

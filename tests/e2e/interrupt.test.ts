@@ -53,12 +53,12 @@ describe('Ctrl-C during a batch (the compiled bin, as a user runs it)', () => {
     const code = await exited;
 
     expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/^interrupted: \d+ built, \d+ failed, \d+ not started$/m);
+    expect(stderr).toMatch(/^interrupted: \d+ built, \d+ failed, \d+ not started in \d+\.\d s$/m);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(browserPids.filter(isAlive)).toEqual([]);
     const files = await readdir(out);
-    expect(files.every((name) => /^article-\d\d\.(pdf|epub)$/.test(name)), files.join(' ')).toBe(true);
+    expect(files.every((name) => /^article-\d\d\.(pdf|epub|manifest\.json)$/.test(name)), files.join(' ')).toBe(true);
     const built = stderr.split('\n').filter((line) => line.startsWith('built ')).length;
-    expect(files).toHaveLength(built * 2);
+    expect(files).toHaveLength(built * 3);
   });
 });

@@ -1,0 +1,172 @@
+// npm run bench: whole-process timings of galley on this machine (medians), and peak memory.
+// Usage: node scripts/bench.mjs [--articles 100] [--runs 3]
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'galley.js');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const ARTICLES = option('articles', 100);
+const RUNS = option('runs', 3);
+
+const WORDS = (
+  'the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her ' +
+  'she there been one all we their has would when if so no will more out up into do any your what some can only other new time ' +
+  'could these two may first then do any like my now over such our man me even most made after also did many before must through'
+).split(' ');
+
+/** Deterministic pseudo-random words, so every run builds the same corpus. */
+function words(seed, count) {
+  let state = seed;
+  const out = [];
+  for (let index = 0; index < count; index += 1) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    out.push(WORDS[state % WORDS.length]);
+  }
+  out[0] = out[0][0].toUpperCase() + out[0].slice(1);
+  return `${out.join(' ')}.`;
+}
+
+function article(index) {
+  const paragraph = (seed) => words(index * 100 + seed, 90);
+  return [
+    '---',
+    `title: Generated article ${index + 1}`,
+    'date: 2024-01-15',
+    'lang: en',
+    `description: ${words(index, 20)}`,
+    '---',
+    '',
+    paragraph(1),
+    '',
+    paragraph(2),
+    '',
+    '## Background',
+    '',
+    paragraph(3),
+    '',
+    `- ${words(index + 4, 8)}\n- ${words(index + 5, 10)}\n- ${words(index + 6, 7)}`,
+    '',
+    paragraph(7),
+    '',
+    '![A chart of the figures](chart.svg "The figures, by year")',
+    '',
+    '## The figures',
+    '',
+    '| Year | Arrivals | Returned |\n| ---- | -------: | -------: |\n| 2019 | 1,047 | 312 |\n| 2020 | 229 | 98 |\n| 2021 | 63 | 41 |\n| 2022 | 67 | 35 |',
+    '',
+    `${paragraph(8)}[^1]`,
+    '',
+    '## What comes next',
+    '',
+    paragraph(9),
+    '',
+    paragraph(10),
+    '',
+    `[^1]: ${words(index + 11, 12)}`,
+    '',
+  ].join('\n');
+}
+
+const CHART = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200" viewBox="0 0 400 200">
+<rect width="400" height="200" fill="#f4f1ea"/><rect x="40" y="40" width="60" height="140" fill="#6b705c"/>
+<rect x="130" y="120" width="60" height="60" fill="#a5a58d"/><rect x="220" y="160" width="60" height="20" fill="#b7b7a4"/>
+<rect x="310" y="158" width="60" height="22" fill="#cb997e"/></svg>`;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Resident memory of a process and all its descendants, from /proc (Linux). */
+async function treeRss(pid) {
+  const children = new Map();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(Number(entry), parent);
+    } catch {}
+  }
+  let total = 0;
+  const queue = [pid];
+  while (queue.length) {
+    const current = queue.pop();
+    try {
+      const status = await readFile(`/proc/${current}/status`, 'utf8');
+      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+    } catch {}
+    for (const [child, parent] of children) if (parent === current) queue.push(child);
+  }
+  return total;
+}
+
+/** Runs galley once; returns wall time and the peak memory of galley and its browser. */
+async function galley(argv) {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [bin, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  let peak = 0;
+  const sampler = setInterval(async () => (peak = Math.max(peak, await treeRss(child.pid))), 50);
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  clearInterval(sampler);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (code !== 0) throw new Error(`galley ${argv.join(' ')} exited ${code}:\n${stderr}`);
+  return { seconds, peak };
+}
+
+async function main() {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'galley-bench-'));
+  try {
+    const corpus = path.join(work, 'corpus');
+    await mkdir(corpus);
+    await writeFile(path.join(corpus, 'chart.svg'), CHART);
+    for (let index = 0; index < ARTICLES; index += 1) {
+      await writeFile(path.join(corpus, `article-${String(index + 1).padStart(3, '0')}.md`), article(index));
+    }
+    const article = path.join(root, 'content', 'beyond-utopia.md');
+
+    const cold = [];
+    for (let run = 0; run < Math.max(RUNS, 5); run += 1) cold.push((await galley(['build', article, '-o', path.join(work, 'single'), '--force'])).seconds);
+
+    const batch = [];
+    let peak = 0;
+    for (let run = 0; run < RUNS; run += 1) {
+      const result = await galley(['build', corpus, '-o', path.join(work, 'out'), '--jobs', '2', '--force']);
+      batch.push(result.seconds);
+      peak = Math.max(peak, result.peak);
+    }
+    const unchanged = [];
+    for (let run = 0; run < Math.max(RUNS, 5); run += 1) unchanged.push((await galley(['build', corpus, '-o', path.join(work, 'out'), '--jobs', '2'])).seconds);
+
+    const chromium = (() => {
+      try {
+        return execFileSync('chromium', ['--version'], { encoding: 'utf8' }).trim();
+      } catch {
+        return 'unknown browser';
+      }
+    })();
+    const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+    const line = (label, value) => console.log(`${label.padEnd(44)} ${value}`);
+    console.log(`galley benchmark: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${chromium}`);
+    console.log(`medians of ${RUNS} runs (5 for the short ones), whole process, PDF and EPUB`);
+    line('cold build of the article', `${median(cold).toFixed(2)} s`);
+    line(`${ARTICLES} generated articles, --jobs 2`, `${median(batch).toFixed(2)} s (${(ARTICLES / median(batch)).toFixed(1)} articles/s)`);
+    line(`no-change rebuild of the ${ARTICLES}`, `${median(unchanged).toFixed(2)} s`);
+    line('peak memory (galley and Chrome, batch)', `${(peak / 2 ** 20).toFixed(0)} MB`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();

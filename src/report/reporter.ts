@@ -1,0 +1,66 @@
+import type { OutputRecord } from '../output/manifest.js';
+
+export interface DocumentResult {
+  source: string;
+  status: 'built' | 'unchanged' | 'failed';
+  /** Paths are inside --out; counts are pages (PDF) or chapters (EPUB). */
+  outputs: (OutputRecord & { path: string })[];
+  /** Each `file:line: message`. */
+  warnings: string[];
+  /** One line, `file:line: message`. */
+  error?: string;
+  ms: number;
+}
+
+export interface BuildSummary {
+  built: number;
+  unchanged: number;
+  failed: number;
+  /** Stopped by Ctrl-C (or SIGTERM) before every document was built. */
+  interrupted: boolean;
+  notStarted: number;
+  /** Problems that belong to no document: a missing path, a broken template. */
+  problems: string[];
+  documents: DocumentResult[];
+  ms: number;
+}
+
+/** Where a build tells what happens. Stderr is for people; only --json writes to stdout. */
+export interface Reporter {
+  begin(total: number): void;
+  started(source: string): void;
+  finished(result: DocumentResult): void;
+  problem(line: string): void;
+  end(summary: BuildSummary): void;
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** `built a.md: out/a.pdf (3 pages), out/a.epub (4 chapters)`, or `unchanged a.md`. */
+export function describeResult(result: DocumentResult): string {
+  if (result.status === 'unchanged') return `unchanged ${result.source}`;
+  const outputs = result.outputs.map((output) =>
+    output.pages !== undefined ? `${output.path} (${plural(output.pages, 'page')})` : `${output.path} (${plural(output.chapters ?? 0, 'chapter')})`,
+  );
+  return `built ${result.source}: ${outputs.join(', ')}`;
+}
+
+/** `3 built, 1 unchanged, 0 failed in 2.1 s`; after Ctrl-C, `interrupted: …, 5 not started`. */
+export function describeSummary(summary: BuildSummary): string {
+  const parts = [`${summary.built} built`, ...(summary.unchanged ? [`${summary.unchanged} unchanged`] : []), `${summary.failed} failed`];
+  if (summary.interrupted) parts.push(`${summary.notStarted} not started`);
+  return `${summary.interrupted ? 'interrupted: ' : ''}${parts.join(', ')} in ${(summary.ms / 1000).toFixed(1)} s`;
+}
+
+/** Several reporters as one. */
+export function allOf(...reporters: Reporter[]): Reporter {
+  return {
+    begin: (total) => reporters.forEach((reporter) => reporter.begin(total)),
+    started: (source) => reporters.forEach((reporter) => reporter.started(source)),
+    finished: (result) => reporters.forEach((reporter) => reporter.finished(result)),
+    problem: (line) => reporters.forEach((reporter) => reporter.problem(line)),
+    end: (summary) => reporters.forEach((reporter) => reporter.end(summary)),
+  };
+}

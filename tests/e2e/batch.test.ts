@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Builder } from '../../src/build.js';
+import { lineReporter } from '../../src/report/lines.js';
+import type { BuildSummary } from '../../src/report/reporter.js';
+import { watch } from '../../src/watch.js';
+import { defaultOptions } from '../helpers/build.js';
+import { runCli } from '../helpers/cli.js';
+import { readPdf } from '../helpers/pdf.js';
+
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'galley-batch-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function corpus(name: string, count: number): Promise<string> {
+  const folder = path.join(dir, name);
+  await mkdir(folder, { recursive: true });
+  await writeFile(path.join(folder, 'dot.png'), PNG);
+  for (let index = 1; index <= count; index += 1) {
+    const image = index === 1 ? '\n\n![A dot](dot.png)' : '';
+    await writeFile(path.join(folder, `doc-${index}.md`), `---\ntitle: Document ${index}\n---\nText of document ${index}.${image}\n\n## Part\n\nMore.\n`);
+  }
+  return folder;
+}
+
+async function run(builder: Builder, files: string[], force = false): Promise<{ summary: BuildSummary; lines: string[] }> {
+  const lines: string[] = [];
+  const summary = await builder.run(files, lineReporter((line) => lines.push(line)), { force });
+  return { summary, lines };
+}
+
+describe('incremental builds', () => {
+  it('skips what has not changed without starting the browser, and rebuilds what has', async () => {
+    const folder = await corpus('incremental', 3);
+    const templates = path.join(dir, 'incremental-templates');
+    await mkdir(templates, { recursive: true });
+    await writeFile(path.join(templates, 'print.css'), 'body { font-size: 11pt; }');
+    const files = [1, 2, 3].map((index) => path.join(folder, `doc-${index}.md`));
+    const options = defaultOptions({ paths: [folder], outDir: path.join(folder, 'out'), templatesDir: templates });
+
+    const first = await Builder.create(options, []);
+    expect((await run(first!, files)).summary).toMatchObject({ built: 3, unchanged: 0, failed: 0 });
+    await first!.close();
+
+    const second = await Builder.create(options, []);
+    const unchanged = await run(second!, files);
+    expect(unchanged.summary).toMatchObject({ built: 0, unchanged: 3, failed: 0 });
+    expect(unchanged.lines.slice(0, 3).sort()).toEqual(files.map((file) => `unchanged ${file}`));
+    expect(second!.browserLaunches).toBe(0);
+
+    await writeFile(files[1]!, '---\ntitle: Document 2\n---\nEdited text.\n');
+    await writeFile(path.join(folder, 'dot.png'), Buffer.concat([PNG, Buffer.from([0])]));
+    expect((await run(second!, files)).summary).toMatchObject({ built: 2, unchanged: 1 });
+    expect(second!.browserLaunches).toBe(1);
+
+    await writeFile(path.join(templates, 'print.css'), 'body { font-size: 12pt; }');
+    await second!.reloadTemplates();
+    expect((await run(second!, files)).summary).toMatchObject({ built: 3, unchanged: 0 });
+    expect((await run(second!, files, true)).summary).toMatchObject({ built: 3, unchanged: 0 });
+    await second!.close();
+
+    const manifest = JSON.parse(await readFile(path.join(folder, 'out', 'doc-1.manifest.json'), 'utf8'));
+    expect(manifest.outputs.map((output: { file: string }) => output.file)).toEqual(['doc-1.pdf', 'doc-1.epub']);
+    expect(Object.keys(manifest.inputs.images)).toEqual(['dot.png']);
+  });
+});
+
+describe('reports', () => {
+  it('--json prints each document\'s outputs, pages, chapters, bytes, time and warnings on stdout', async () => {
+    const folder = await corpus('json', 2);
+    await writeFile(path.join(folder, 'doc-2.md'), '---\ntitle: Two\nlayout: wide\n---\nText.\n');
+    const result = await runCli('build', folder, '--out', path.join(folder, 'out'), '--json', '--quiet');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ built: 2, unchanged: 0, failed: 0, interrupted: false });
+    const byName = Object.fromEntries(report.documents.map((document: { source: string }) => [path.basename(document.source), document]));
+    expect(byName['doc-2.md'].warnings).toEqual([`${path.join(folder, 'doc-2.md')}:3: warning: unknown front matter key "layout" is ignored`]);
+    for (const document of report.documents) {
+      expect(document.status).toBe('built');
+      expect(document.ms).toBeGreaterThan(0);
+      const [pdf, epub] = document.outputs;
+      expect(pdf).toMatchObject({ format: 'pdf', pages: 1 });
+      expect(epub).toMatchObject({ format: 'epub', chapters: expect.any(Number) });
+      for (const output of document.outputs) {
+        expect(output.bytes).toBe((await readFile(output.path)).byteLength);
+        expect(output.sha256).toMatch(/^[0-9a-f]{64}$/);
+      }
+    }
+  });
+
+  it('--quiet prints only errors', async () => {
+    const folder = await corpus('quiet', 2);
+    await writeFile(path.join(folder, 'doc-2.md'), '');
+    const result = await runCli('build', folder, '--out', path.join(folder, 'out'), '--quiet');
+    expect(result.code).toBe(1);
+    expect(result.lines).toEqual([`${path.join(folder, 'doc-2.md')}:1: the file is empty`]);
+  });
+});
+
+describe('a remote browser', () => {
+  let chromium: ChildProcess;
+  let endpoint: string;
+  beforeAll(async () => {
+    const profile = await mkdtemp(path.join(os.tmpdir(), 'galley-remote-chrome-'));
+    chromium = spawn('/usr/bin/chromium', [
+      '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', `--user-data-dir=${profile}`, '--remote-debugging-port=0', '--remote-debugging-address=127.0.0.1', 'about:blank',
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    endpoint = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      chromium.stderr!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /DevTools listening on (ws:\/\/\S+)/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      chromium.on('exit', () => reject(new Error(`chromium exited:\n${output}`)));
+    });
+  });
+  afterAll(() => {
+    chromium.kill('SIGKILL');
+  });
+
+  it('--browser-ws prints with a running Chrome and leaves it running', async () => {
+    const folder = await corpus('remote-browser', 2);
+    const result = await runCli('build', folder, '--out', path.join(folder, 'out'), '--browser-ws', endpoint);
+    expect(result.code, result.stderr).toBe(0);
+    expect((await readdir(path.join(folder, 'out'))).filter((name) => name.endsWith('.pdf')).sort()).toEqual(['doc-1.pdf', 'doc-2.pdf']);
+    expect((await readPdf(path.join(folder, 'out', 'doc-1.pdf'))).pages[0]).toContain('Text of document 1.');
+    expect(chromium.exitCode).toBeNull();
+  });
+});
+
+describe('galley watch', () => {
+  it('rebuilds a document when it or its image is saved, and every document when a template is', async () => {
+    const folder = await corpus('watch', 2);
+    const templates = path.join(dir, 'watch-templates');
+    await mkdir(templates, { recursive: true });
+    await cp(path.join('templates', 'print.css'), path.join(templates, 'print.css'));
+    const lines: string[] = [];
+    const waitFor = async (predicate: () => boolean) => {
+      for (let waited = 0; !predicate(); waited += 25) {
+        if (waited > 30_000) throw new Error(`waited in vain; the watch said:\n${lines.join('\n')}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    const count = (prefix: string) => lines.filter((line) => line.startsWith(prefix)).length;
+    const stop = new AbortController();
+    const watching = watch(defaultOptions({ paths: [folder], outDir: path.join(folder, 'out'), templatesDir: templates }), lineReporter((line) => lines.push(line)), stop.signal);
+
+    await waitFor(() => count('built ') === 2);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the watcher settle
+    await writeFile(path.join(folder, 'doc-2.md'), '---\ntitle: Document 2\n---\nSaved again.\n');
+    await waitFor(() => count('built ') === 3);
+    expect(lines.at(-1)).toMatch(/^built \S+doc-2\.md: \S+doc-2\.pdf \(1 page\), \S+doc-2\.epub \(\d+ chapters?\)$/);
+
+    await writeFile(path.join(folder, 'dot.png'), Buffer.concat([PNG, Buffer.from([1])]));
+    await waitFor(() => count(`built ${path.join(folder, 'doc-1.md')}`) === 2);
+
+    await writeFile(path.join(templates, 'print.css'), `${await readFile(path.join(templates, 'print.css'), 'utf8')}\n/* edited */\n`);
+    await waitFor(() => count('built ') === 6);
+
+    stop.abort();
+    const summary = await watching;
+    expect(summary.failed).toBe(0);
+    expect((await readPdf(path.join(folder, 'out', 'doc-2.pdf'))).pages[0]).toContain('Saved again.');
+  });
+});
