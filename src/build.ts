@@ -16,6 +16,7 @@ import {
   type Manifest,
   type OutputRecord,
 } from './output/manifest.js';
+import { archiveEdition } from './output/archive.js';
 import { writeOutputs, type PendingOutput } from './output/write.js';
 import { BrowserSession, type BrowserTarget, type PageSource } from './pdf/browser-session.js';
 import { findBrowser } from './pdf/find-browser.js';
@@ -158,19 +159,32 @@ export class Builder {
         const inputsSha256 = sha256(JSON.stringify(inputs));
         const manifestFile = manifestPath(this.options.outDir, doc.name);
         const warnings = doc.warnings.map((notice) => `${file}${notice.line ? `:${notice.line}` : ''}: warning: ${notice.message}`);
-        if (!force && (await isUpToDate(await readManifest(manifestFile), inputsSha256, this.options.outDir))) {
-          return { source: file, status: 'unchanged', outputs: [], warnings: [], ms: Date.now() - began };
+        const previous = await readManifest(manifestFile);
+        if (!force && (await isUpToDate(previous, inputsSha256, this.options.outDir))) {
+          const archived = await this.#archive(doc, previous!.outputs.map((output) => output.file), manifestFile, force);
+          return { source: file, status: 'unchanged', outputs: [], warnings: archived, ms: Date.now() - began };
         }
         const made = await this.#makeOutputs(doc, this.#session.forDocument(cancelled));
         cancelled.throwIfAborted();
         const manifest: Manifest = { manifest: 1, source: { file: path.basename(file), sha256: inputs.source }, inputs, inputsSha256, outputs: made.records };
         await writeOutputs([...made.pending, { path: manifestFile, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) }]);
+        const archived = await this.#archive(doc, made.records.map((record) => record.file), manifestFile, force);
         const outputs = made.records.map((record) => ({ ...record, path: path.join(this.options.outDir, record.file) }));
-        return { source: file, status: 'built', outputs, warnings: [...warnings, ...made.warnings.map((line) => `${file}: warning: ${line}`)], ms: Date.now() - began };
+        const madeWarnings = made.warnings.map((line) => `${file}: warning: ${line}`);
+        return { source: file, status: 'built', outputs, warnings: [...warnings, ...madeWarnings, ...archived], ms: Date.now() - began };
       });
     } catch (error) {
       return failed(file, error instanceof GalleyError ? error.inFile(file) : error, began, this.options.verbose);
     }
+  }
+
+  /** With --archive, keeps a copy of the edition; says so when --force replaced an archived one. */
+  async #archive(doc: DocumentModel, files: string[], manifestFile: string, force: boolean): Promise<string[]> {
+    if (!this.options.archive) return [];
+    const edition = doc.metadata.edition ?? doc.metadata.updated ?? doc.metadata.date ?? 'undated';
+    const outputs = [...files.map((name) => path.join(this.options.outDir, name)), manifestFile];
+    const { replaced } = await archiveEdition(this.options.outDir, doc.name, edition, outputs, force);
+    return replaced.map((target) => `${doc.sourcePath}: warning: --force replaced the archived ${target}`);
   }
 
   /** Makes every requested format in memory, the PDF and the EPUB at the same time. */

@@ -7,6 +7,8 @@ import { jsonReporter } from './report/json.js';
 import { lineReporter } from './report/lines.js';
 import { progressReporter } from './report/progress.js';
 import { allOf, type Reporter } from './report/reporter.js';
+import { describeError } from './errors.js';
+import { verify } from './verify.js';
 import { GALLEY_VERSION } from './version.js';
 import { watch } from './watch.js';
 
@@ -42,6 +44,7 @@ interface BuildFlags {
   allowRemote: boolean;
   jobs?: string;
   force: boolean;
+  archive: boolean;
   quiet: boolean;
   json: boolean;
   verbose: boolean;
@@ -72,6 +75,22 @@ export async function main(argv: string[], io: Io = processIo, stop: AbortSignal
     },
   );
 
+  program
+    .command('verify')
+    .description('check the outputs in a folder (and its archive) against their manifests')
+    .argument('[out]', 'the output folder', 'output')
+    .action(async (outDir: string) => {
+      try {
+        const result = await verify(outDir);
+        result.lines.forEach((line) => io.stderr(`${line}\n`));
+        io.stderr(`${result.checked - result.failed} of ${result.checked} files match their manifests\n`);
+        exitCode = result.failed > 0 ? 1 : 0;
+      } catch (error) {
+        io.stderr(`${describeError(error)}\n`);
+        exitCode = 1;
+      }
+    });
+
   try {
     await program.parseAsync(argv);
     return exitCode;
@@ -90,7 +109,8 @@ function addBuildOptions(command: Command): Command {
     .option('--split-level <n>', 'start an EPUB chapter at each heading of this level or above (default 2)')
     .option('--templates <dir>', 'a folder of your own templates (files it lacks come from galley)')
     .option('-j, --jobs <n>', 'documents built at the same time (default: the number of CPUs)')
-    .option('--force', 'rebuild documents that are up to date', false)
+    .option('--force', 'rebuild documents that are up to date (and replace a different archived edition)', false)
+    .option('--archive', 'also keep each edition in <out>/archive/<name>/<edition>/', false)
     .option('--browser <path>', 'the Chrome or Chromium to print with')
     .option('--browser-ws <url>', 'connect to a running Chrome (its DevTools WebSocket URL) instead of launching one')
     .option('--timeout <seconds>', 'time limit for each document', '60')
@@ -133,6 +153,7 @@ function toBuildOptions(paths: string[], flags: BuildFlags, fail: (message: stri
     remoteAccess: { maxBytes: maxImageBytes, timeoutMs: Math.min(timeoutMs, REMOTE_TIMEOUT_MS), allowAddress: isPublicAddress },
     jobs: flags.jobs === undefined ? Math.max(1, os.availableParallelism()) : whole('--jobs', flags.jobs, 64),
     force: flags.force,
+    archive: flags.archive,
     verbose: flags.verbose,
   };
 }

@@ -94,8 +94,10 @@ export interface BuildOptions {
   remoteAccess: RemoteAccess;
   /** Documents built at the same time (--jobs, default: the number of CPUs). */
   jobs: number;
-  /** Rebuild even what is up to date (--force). */
+  /** Rebuild even what is up to date, and replace a different archived edition (--force). */
   force: boolean;
+  /** Also copy each edition into <out>/archive/<name>/<edition>/ (--archive). */
+  archive: boolean;
   /** Connect to this running Chrome instead of launching one (--browser-ws). */
   browserWs: string | undefined;
   verbose: boolean;

@@ -20,6 +20,7 @@ export function defaultOptions(overrides: Partial<BuildOptions> = {}): BuildOpti
     remoteAccess: { maxBytes: 50 * 1024 * 1024, timeoutMs: 20_000, allowAddress: isPublicAddress },
     jobs: 2,
     force: false,
+    archive: false,
     browserWs: undefined,
     verbose: false,
     ...overrides,
