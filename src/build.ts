@@ -152,7 +152,7 @@ export class Builder {
   async #buildOne(file: string, force: boolean, stop: AbortSignal | undefined): Promise<DocumentResult> {
     const began = Date.now();
     try {
-      return await withTimeLimit(this.options.timeoutMs, stop, async (cancelled) => {
+      return await withTimeLimit(this.options.timeoutMs, stop, async (deadline) => {
         const doc = await loadDocument(file, this.#loadOptions);
         this.dependencies.set(file, [file, ...[...doc.images.values()].map((image) => image.path), ...(doc.cover ? [doc.cover.path] : [])]);
         const inputs = await documentInputs(doc, { galley: GALLEY_VERSION, options: this.#outputOptions(), templates: this.#templatesHash });
@@ -164,8 +164,8 @@ export class Builder {
           const archived = await this.#archive(doc, previous!.outputs.map((output) => output.file), manifestFile, force);
           return { source: file, status: 'unchanged', outputs: [], warnings: archived, ms: Date.now() - began };
         }
-        const made = await this.#makeOutputs(doc, this.#session.forDocument(cancelled));
-        cancelled.throwIfAborted();
+        const made = await this.#makeOutputs(doc, this.#session.forDocument(deadline.signal));
+        deadline.commit();
         const manifest: Manifest = { manifest: 1, source: { file: path.basename(file), sha256: inputs.source }, inputs, inputsSha256, outputs: made.records };
         await writeOutputs([...made.pending, { path: manifestFile, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) }]);
         const archived = await this.#archive(doc, made.records.map((record) => record.file), manifestFile, force);
@@ -235,20 +235,37 @@ function outputCollision(names: Map<string, string>, file: string): GalleyError 
   return undefined;
 }
 
+/** A document's hold on its time: aborted when it is given up, unless it has begun to write. */
+interface Deadline {
+  signal: AbortSignal;
+  /** From here on the work is finished, not given up: its files are being written. */
+  commit(): void;
+}
+
 /**
- * Runs one document's work with a time limit. The work gets a signal that is aborted when the
- * time is up or the run is stopped, so that it never writes after it has been given up on.
+ * Runs one document's work with a time limit. The work gets a deadline whose signal is aborted
+ * when the time is up or the run is stopped; once it commits to writing, it is let finish, so that
+ * what is reported built is what is on disk, and nothing given up is ever written.
  */
-async function withTimeLimit<T>(limitMs: number, stop: AbortSignal | undefined, work: (cancelled: AbortSignal) => Promise<T>): Promise<T> {
+async function withTimeLimit<T>(limitMs: number, stop: AbortSignal | undefined, work: (deadline: Deadline) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new GalleyError(`timed out after ${limitMs / 1000} s (raise the limit with --timeout)`)), limitMs);
-  const onStop = () => controller.abort(new GalleyError('interrupted'));
+  let committed = false;
+  const giveUp = (reason: GalleyError) => committed || controller.abort(reason);
+  const timer = setTimeout(() => giveUp(new GalleyError(`timed out after ${limitMs / 1000} s (raise the limit with --timeout)`)), limitMs);
+  const onStop = () => giveUp(new GalleyError('interrupted'));
   stop?.addEventListener('abort', onStop, { once: true });
   const givenUp = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
   });
+  const deadline: Deadline = {
+    signal: controller.signal,
+    commit: () => {
+      controller.signal.throwIfAborted();
+      committed = true;
+    },
+  };
   try {
-    return await Promise.race([work(controller.signal), givenUp]);
+    return await Promise.race([work(deadline), givenUp]);
   } finally {
     clearTimeout(timer);
     stop?.removeEventListener('abort', onStop);

@@ -17,6 +17,15 @@ const CHROME_ARGS = [
 
 const CLOSE_GRACE_MS = 2_000;
 
+/** However galley ends, the browser it launched ends with it. */
+function killOnExit(browser: Browser): void {
+  const child = browser.process();
+  if (!child) return;
+  const kill = () => void child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.removeListener('exit', kill));
+}
+
 /** Where pages come from: the whole session, or one document's share of it. */
 export interface PageSource {
   /** A new page, closed when `signal` aborts (if given) or by the caller. */
@@ -82,6 +91,7 @@ export class BrowserSession implements PageSource {
     browser.once('disconnected', () => {
       if (this.#browser === current) this.#browser = undefined;
     });
+    killOnExit(browser);
     return browser;
   }
 
@@ -97,7 +107,9 @@ export class BrowserSession implements PageSource {
       () => false,
     );
     const grace = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CLOSE_GRACE_MS).unref());
-    if (!(await Promise.race([closed, grace]))) browser.process()?.kill('SIGKILL');
+    await Promise.race([closed, grace]);
+    const child = browser.process();
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

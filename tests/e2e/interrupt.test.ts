@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,20 @@ function childPids(pid: number): number[] {
   }
 }
 
+/** Processes whose environment holds `marker`: a galley run and every browser it started. */
+function processesMarked(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker)) found.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -35,7 +50,11 @@ function isAlive(pid: number): boolean {
 describe('Ctrl-C during a batch (the compiled bin, as a user runs it)', () => {
   it('stops, closes Chrome, exits 130, and leaves only whole files', async () => {
     const out = path.join(dir, 'out');
-    const child = spawn(process.execPath, [BIN, 'build', dir, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const marker = `GALLEY_TEST_RUN=${process.pid}-${Date.now()}`;
+    const child = spawn(process.execPath, [BIN, 'build', dir, '--out', out], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, GALLEY_TEST_RUN: marker.split('=')[1] },
+    });
     let stderr = '';
     const browserPids: number[] = [];
     const firstBuilt = new Promise<void>((resolve) => {
@@ -56,6 +75,7 @@ describe('Ctrl-C during a batch (the compiled bin, as a user runs it)', () => {
     expect(stderr).toMatch(/^interrupted: \d+ built, \d+ failed, \d+ not started in \d+\.\d s$/m);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(browserPids.filter(isAlive)).toEqual([]);
+    expect(processesMarked(marker)).toEqual([]);
     const files = await readdir(out);
     expect(files.every((name) => /^article-\d\d\.(pdf|epub|manifest\.json)$/.test(name)), files.join(' ')).toBe(true);
     const built = stderr.split('\n').filter((line) => line.startsWith('built ')).length;
