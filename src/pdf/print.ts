@@ -8,8 +8,14 @@ import { renderPrintBody } from '../document/render.js';
 import { titleBlockContext } from '../render/context.js';
 import type { TemplateSet } from '../render/templates.js';
 import type { PageSource } from './browser-session.js';
+import { fontDirs, fontFaceCss } from './fonts.js';
+import { hyphenateHtml } from './hyphenate.js';
 import { writePdfMetadata } from './metadata.js';
+import { headingTexts } from './outline.js';
+import { createPrintMarkdown } from './print-markup.js';
 import { guardPage } from './request-policy.js';
+
+const printMarkdown = createPrintMarkdown();
 
 export interface PrintedPdf {
   bytes: Uint8Array;
@@ -23,15 +29,17 @@ export interface PrintSettings {
   version: string;
 }
 
+/** The print page: galley's @font-face rules and the print CSS, the title block, the hyphenated body. */
 export function renderPrintHtml(doc: DocumentModel, templates: TemplateSet, settings: PrintSettings): string {
   const context = { ...titleBlockContext(doc.metadata), paper: settings.paper };
-  const css = templates.render.printCss(context);
-  return templates.render.printHtml({ ...context, css, body: renderPrintBody(doc) });
+  const css = `${fontFaceCss()}\n${templates.render.printCss(context)}`;
+  const body = hyphenateHtml(renderPrintBody(doc, printMarkdown), doc.metadata.lang);
+  return templates.render.printHtml({ ...context, css, body });
 }
 
 /**
  * Prints the document in Chrome with JavaScript off. The page may load files from the document's
- * folder and the templates' folders only; every other request is refused and reported.
+ * folder, the templates' folders and the font packages only; every other request is refused and reported.
  */
 export async function printPdf(session: PageSource, doc: DocumentModel, templates: TemplateSet, settings: PrintSettings): Promise<PrintedPdf> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'galley-print-'));
@@ -39,13 +47,14 @@ export async function printPdf(session: PageSource, doc: DocumentModel, template
   const warnings: Notice[] = [];
   try {
     const htmlFile = path.join(workDir, 'print.html');
-    await writeFile(htmlFile, renderPrintHtml(doc, templates, settings));
+    const html = renderPrintHtml(doc, templates, settings);
+    await writeFile(htmlFile, html);
     const templateDirs = Object.values(templates.files).map((file) => path.dirname(file));
     const imageDirs = [...doc.images.values()].map((image) => path.dirname(image.path));
-    await guardPage(page, [workDir, path.dirname(doc.sourcePath), ...imageDirs, ...templateDirs], warnings, session.remoteAccess);
+    await guardPage(page, [workDir, path.dirname(doc.sourcePath), ...imageDirs, ...templateDirs, ...fontDirs()], warnings, session.remoteAccess);
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
     const printed = await page.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true });
-    const { bytes, pages } = await writePdfMetadata(printed, doc, settings.version);
+    const { bytes, pages } = await writePdfMetadata(printed, doc, settings.version, headingTexts(html));
     return { bytes, pages, warnings };
   } finally {
     await page.close().catch(() => undefined);

@@ -10,6 +10,9 @@ export function titleBlockContext(metadata: Metadata) {
     date: metadata.date,
     dateText: metadata.date ? formatDate(metadata.date, metadata.lang) : undefined,
     lang: metadata.lang,
+    edition: metadata.edition,
+    /** `edition: 2` reads "Edition 2"; a label such as "Second edition" is shown as written. */
+    editionText: metadata.edition && /^\d+$/.test(metadata.edition) ? `Edition ${metadata.edition}` : metadata.edition,
   };
 }
 

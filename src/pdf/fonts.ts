@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** A font family shipped as an npm package by Fontsource: one WOFF2 file per subset, weight and style. */
+interface FontPackage {
+  family: string;
+  name: string;
+  weights: number[];
+}
+
+/** The print edition's faces: Source Serif 4 for text, Source Sans 3 for headings and page furniture. */
+const FONT_PACKAGES: FontPackage[] = [
+  { family: 'Source Serif 4', name: 'source-serif-4', weights: [400, 600, 700] },
+  { family: 'Source Sans 3', name: 'source-sans-3', weights: [400, 600, 700] },
+];
+const STYLES = ['normal', 'italic'] as const;
+
+const require = createRequire(import.meta.url);
+
+function packageDir(name: string): string {
+  return path.dirname(require.resolve(`@fontsource/${name}/package.json`));
+}
+
+/** The folders the print page may load fonts from. */
+export function fontDirs(): string[] {
+  return FONT_PACKAGES.map((font) => packageDir(font.name));
+}
+
+/**
+ * `@font-face` rules for every face, pointing at the WOFF2 files in node_modules. Each subset has
+ * its unicode-range, so Chrome loads (and embeds) only the files a document uses.
+ */
+export function fontFaceCss(): string {
+  return FONT_PACKAGES.flatMap((font) => {
+    const dir = packageDir(font.name);
+    const subsets = JSON.parse(readFileSync(path.join(dir, 'unicode.json'), 'utf8')) as Record<string, string>;
+    return font.weights.flatMap((weight) =>
+      STYLES.flatMap((style) =>
+        Object.entries(subsets).map(([subset, range]) => {
+          const file = path.join(dir, 'files', `${font.name}-${subset}-${weight}-${style}.woff2`);
+          return [
+            '@font-face {',
+            `  font-family: "${font.family}";`,
+            `  font-style: ${style};`,
+            `  font-weight: ${weight};`,
+            '  font-display: block;',
+            `  src: url("${pathToFileURL(file).href}") format("woff2");`,
+            `  unicode-range: ${range};`,
+            '}',
+          ].join('\n');
+        }),
+      ),
+    );
+  }).join('\n');
+}
