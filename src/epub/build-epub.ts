@@ -1,23 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { EPub, type Chapter } from 'epub-gen-memory';
-import { editionDate } from '../document/dates.js';
 import type { DocumentModel, Notice } from '../document/model.js';
-import { renderEbookSection } from '../document/render.js';
 import { GalleyError } from '../errors.js';
-import { titleBlockContext } from '../render/context.js';
 import type { TemplateSet } from '../render/templates.js';
-import type { PageSource } from '../pdf/browser-session.js';
-import { bookIdentifier } from './identifier.js';
+import { accessibilityMetadata } from './accessibility.js';
+import { bookMetadata, type BookMetadata } from './book-metadata.js';
+import { chapterHref, planChapters, tocTree, type PlannedChapter } from './chapters.js';
+import { imageExtension, makeCover, type CoverImage, type PageMaker } from './cover.js';
+import { renderChapterBodies } from './ebook-markup.js';
+import { restoreDroppedAttributes } from './kept-attributes.js';
 
 export interface EpubSettings {
   /** Renders the generated cover; the EPUB needs no browser otherwise. */
-  session: PageSource;
+  session: PageMaker;
   /** A chapter starts at each heading of this level or above. */
   splitLevel: number;
 }
 
 export interface BuiltEpub {
   bytes: Uint8Array;
+  /** Chapters of text (the cover and the title page not counted). */
   chapters: number;
   warnings: Notice[];
 }
@@ -26,71 +28,106 @@ const CONTAINER_XML =
   '<?xml version="1.0" encoding="UTF-8"?>\n<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">' +
   '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>\n';
 
-export function chapterHref(index: number): string {
-  return `section-${String(index + 1).padStart(2, '0')}.xhtml`;
-}
+/** The pages before the text: the cover, then the title page. */
+const COVER_PAGE = { id: 'cover', href: 'cover.xhtml' };
+const TITLE_PAGE = { id: 'title-page', href: 'title-page.xhtml' };
 
-/** One chapter per section, rendered through galley's templates and packed by epub-gen-memory. */
+/** Cover, title page, then one chapter per section, rendered through galley's templates and packed by epub-gen-memory. */
 export async function buildEpub(doc: DocumentModel, templates: TemplateSet, settings: EpubSettings): Promise<BuiltEpub> {
-  void settings;
-  const chapters: Chapter[] = doc.sections.map((section, index) => ({
-    title: section.title,
-    content: renderEbookSection(doc, doc.sections, index, chapterHref),
-    filename: chapterHref(index),
-  }));
-  const book = new GalleyEpub(doc, chapters, templates);
-  const bytes = await book.genEpub();
-  return { bytes, chapters: chapters.length, warnings: [] };
+  const planned = planChapters(doc, settings.splitLevel);
+  const bodies = renderChapterBodies(
+    doc,
+    planned.map((chapter) => chapter.section),
+    chapterHref,
+  );
+  const chapters: Chapter[] = planned.map((chapter, index) => ({ title: chapter.title, content: bodies[index]!, filename: chapter.href }));
+  const book = bookMetadata(doc);
+  const cover = await makeCover(doc, book, templates, settings.session);
+  const epub = new GalleyEpub(doc, book, planned, chapters, cover, templates);
+  const bytes = await epub.genEpub();
+  return { bytes, chapters: planned.length, warnings: cover.warnings };
 }
 
 /**
- * epub-gen-memory packs the zip and turns chapter HTML into XHTML. Its own EJS templates, its
- * random identifier and its downloader are replaced: the package files come from galley's
- * templates, and images are read only from the files the document stage checked.
+ * epub-gen-memory turns chapter HTML into XHTML and packs the zip. Its own EJS templates, its
+ * random identifier, its cover and its downloader are replaced: the package files come from
+ * galley's templates, and images are read only from the files the document stage checked.
  */
 class GalleyEpub extends EPub {
   readonly #doc: DocumentModel;
+  readonly #book: BookMetadata;
+  readonly #planned: PlannedChapter[];
+  readonly #cover: CoverImage & { href: string };
   readonly #templates: TemplateSet;
+  /** The images of the text, as packed: numbered, typed by their bytes, read from checked files. */
+  readonly #images: { id: string; href: string; mediaType: string; path: string }[] = [];
 
-  constructor(doc: DocumentModel, chapters: Chapter[], templates: TemplateSet) {
-    super({ title: doc.metadata.title, lang: doc.metadata.lang, verbose: false, ignoreFailedDownloads: false }, chapters);
+  constructor(doc: DocumentModel, book: BookMetadata, planned: PlannedChapter[], chapters: Chapter[], cover: CoverImage, templates: TemplateSet) {
+    super({ title: book.title, lang: doc.metadata.lang, verbose: false, ignoreFailedDownloads: false }, chapters);
     this.#doc = doc;
+    this.#book = book;
+    this.#planned = planned;
+    this.#cover = { ...cover, href: `images/cover.${imageExtension(cover.mediaType)}` };
     this.#templates = templates;
-    this.uuid = bookIdentifier(doc);
-    this.#numberImages();
+    this.uuid = book.identifier;
+    this.content.forEach((chapter, index) => (chapter.content = restoreDroppedAttributes(chapters[index]!.content, chapter.content)));
+    this.#adoptImages();
   }
 
-  /** The library names images by random UUIDs; number them in order instead. */
-  #numberImages(): void {
-    this.images.forEach((image, index) => {
-      const stableId = `image-${index + 1}`;
-      for (const chapter of this.content) chapter.content = chapter.content.split(`images/${image.id}.`).join(`images/${stableId}.`);
-      image.id = stableId;
+  /**
+   * The library names images by random UUIDs and guesses their type from the file name; number
+   * them in order instead, give each the type sniffed from its bytes, and pack each file once
+   * however its path was written.
+   */
+  #adoptImages(): void {
+    for (const image of this.images) {
+      const resource = this.#doc.images.get(image.url);
+      if (!resource) throw new GalleyError(`image "${image.url}" was not checked and is not included`);
+      let packed = this.#images.find((candidate) => candidate.path === resource.path);
+      if (!packed) {
+        const id = `image-${this.#images.length + 1}`;
+        packed = { id, href: `images/${id}.${imageExtension(resource.mediaType)}`, mediaType: resource.mediaType, path: resource.path };
+        this.#images.push(packed);
+      }
+      const before = `"images/${image.id}.${image.extension}"`;
+      for (const chapter of this.content) chapter.content = chapter.content.split(before).join(`"${packed.href}"`);
+    }
+  }
+
+  #context() {
+    const planned = this.#planned;
+    const toc = tocTree(planned);
+    const a11y = accessibilityMetadata({
+      imageTypes: this.#images.map((image) => image.mediaType),
+      allImagesDescribed: !this.content.some((chapter) => /<img [^>]*alt=""/.test(chapter.content)),
+      hasFootnotes: this.#doc.footnotes.size > 0,
     });
+    return {
+      ...this.#book,
+      chapters: planned.map((chapter, index) => ({ id: chapter.id, href: chapter.href, title: chapter.title, playOrder: index + 1 })),
+      toc: toc.entries,
+      tocDepth: toc.depth,
+      images: this.#images.map(({ id, href, mediaType }) => ({ id, href, mediaType })),
+      cover: { id: 'cover-image', href: this.#cover.href, mediaType: this.#cover.mediaType, alt: this.#cover.alt },
+      coverPage: COVER_PAGE,
+      titlePage: TITLE_PAGE,
+      startOfText: planned[0]!.href,
+      a11y,
+    };
   }
 
   protected override async generateTemplateFiles(): Promise<void> {
     const render = this.#templates.render;
-    const context = {
-      ...titleBlockContext(this.#doc.metadata),
-      identifier: this.uuid,
-      publisher: this.#doc.metadata.publisher,
-      keywords: this.#doc.metadata.keywords,
-      modified: editionDate(this.#doc).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      chapters: this.content.map((chapter, index) => ({
-        id: `chapter-${index + 1}`,
-        href: chapter.filename,
-        title: chapter.title,
-        playOrder: index + 1,
-      })),
-      images: this.images.map((image) => ({ id: image.id, href: `images/${image.id}.${image.extension}`, mediaType: image.mediaType })),
-    };
+    const context = this.#context();
     const oebps = this.zip.folder('OEBPS')!;
     this.zip.folder('META-INF')!.file('container.xml', CONTAINER_XML);
     oebps.file('style.css', render.epubCss(context));
+    oebps.file(COVER_PAGE.href, render.chapter({ ...context, page: { cover: true, title: this.#book.title } }));
+    oebps.file(TITLE_PAGE.href, render.chapter({ ...context, page: { titlePage: true, title: this.#book.title } }));
     this.content.forEach((chapter, index) => {
-      const section = { title: chapter.title, opening: this.#doc.sections[index]!.opening, content: chapter.content };
-      oebps.file(chapter.filename, render.chapter({ ...context, chapter: section }));
+      const planned = this.#planned[index]!;
+      const page = { chapter: true, title: chapter.title, opening: planned.opening, headingId: planned.headingId, content: chapter.content };
+      oebps.file(chapter.filename, render.chapter({ ...context, page, chapter: page }));
     });
     oebps.file('content.opf', render.package(context));
     oebps.file('nav.xhtml', render.nav(context));
@@ -98,17 +135,16 @@ class GalleyEpub extends EPub {
   }
 
   protected override async downloadAllImages(): Promise<void> {
-    if (this.images.length === 0) return;
-    const folder = this.zip.folder('OEBPS')!.folder('images')!;
-    for (const image of this.images) {
-      const resource = this.#doc.images.get(image.url);
-      if (!resource) throw new GalleyError(`image "${image.url}" was not checked and is not included`);
-      if (!image.mediaType) throw new GalleyError(`image "${image.url}" has no known image type`, { line: resource.line });
-      folder.file(`${image.id}.${image.extension}`, await readFile(resource.path));
-    }
+    const oebps = this.zip.folder('OEBPS')!;
+    oebps.file(this.#cover.href, this.#cover.bytes);
+    for (const image of this.#images) oebps.file(image.href, await readFile(image.path));
   }
 
   protected override async downloadAllFonts(): Promise<void> {}
 
-  protected override async makeCover(): Promise<void> {}
+  /** The last step of the library's render(): every entry gets the edition's date, not the time of the build. */
+  protected override async makeCover(): Promise<void> {
+    const date = new Date(this.#book.modified);
+    for (const entry of Object.values(this.zip.files)) entry.date = date;
+  }
 }

@@ -14,6 +14,7 @@ const TEMPLATE_FILES = {
   nav: 'epub/nav.xhtml',
   ncx: 'epub/toc.ncx',
   epubCss: 'epub/style.css',
+  cover: 'cover.html',
 } as const;
 
 type TemplateName = keyof typeof TEMPLATE_FILES;

@@ -65,13 +65,13 @@ describe('galley build content/ (the article, end to end)', () => {
     expect(pdf.outline).toEqual(expect.arrayContaining(SECTIONS));
   });
 
-  it('makes one EPUB chapter per section, in reading order, titled by its heading', () => {
+  it('opens the EPUB with the cover and the title page, then one chapter per section, in reading order, titled by its heading', () => {
     const opf = epub.xml.get('OEBPS/content.opf') as any;
     const manifest = new Map(asArray(opf.package.manifest.item).map((item: any) => [item['@id'], item['@href']]));
     const spine = asArray(opf.package.spine.itemref).map((ref: any) => manifest.get(ref['@idref']));
-    expect(spine).toEqual(['section-01.xhtml', 'section-02.xhtml', 'section-03.xhtml', 'section-04.xhtml']);
+    expect(spine).toEqual(['cover.xhtml', 'title-page.xhtml', 'section-01.xhtml', 'section-02.xhtml', 'section-03.xhtml', 'section-04.xhtml']);
 
-    const chapterHeadings = spine.slice(1).map((href) => /<h2[^>]*>([^<]*)<\/h2>/.exec(epub.text.get(`OEBPS/${href}`)!)?.[1]);
+    const chapterHeadings = spine.slice(3).map((href) => /<h2[^>]*>([^<]*)<\/h2>/.exec(epub.text.get(`OEBPS/${href}`)!)?.[1]);
     expect(chapterHeadings).toEqual(SECTIONS);
     expect(epub.text.get('OEBPS/section-01.xhtml')).toContain('An award-winning documentary');
 
@@ -84,7 +84,7 @@ describe('galley build content/ (the article, end to end)', () => {
 
   it('writes the EPUB metadata: title, language, date, description, stable identifier', () => {
     const metadata = (epub.xml.get('OEBPS/content.opf') as any).package.metadata;
-    expect(metadata['dc:title']).toBe(TITLE);
+    expect(metadata['dc:title']['#text']).toBe(TITLE);
     expect(metadata['dc:language']).toBe('en');
     expect(metadata['dc:date']).toBe('2023-12-17');
     expect(metadata['dc:description']).toMatch(/^An award-winning documentary/);

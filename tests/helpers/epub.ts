@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import JSZip from 'jszip';
+import { findBrowser } from '../../src/pdf/find-browser.js';
 
 const run = promisify(execFile);
 
@@ -11,16 +14,20 @@ export interface EpubReadBack {
   /** Every XML entry parsed; throws on any that is not well-formed. */
   xml: Map<string, unknown>;
   text: Map<string, string>;
+  /** Every entry's bytes, images included. */
+  bytes: Map<string, Uint8Array>;
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: false, isArray: () => false });
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: false, isArray: () => false, htmlEntities: true });
 
 export async function readEpub(file: string): Promise<EpubReadBack> {
   const zip = await JSZip.loadAsync(await readFile(file));
   const entries = Object.keys(zip.files).filter((name) => !zip.files[name]!.dir);
   const xml = new Map<string, unknown>();
   const text = new Map<string, string>();
+  const bytes = new Map<string, Uint8Array>();
   for (const name of entries) {
+    bytes.set(name, await zip.file(name)!.async('uint8array'));
     if (!/\.(xhtml|opf|ncx|xml)$/.test(name)) continue;
     const source = await zip.file(name)!.async('string');
     const valid = XMLValidator.validate(source);
@@ -28,12 +35,60 @@ export async function readEpub(file: string): Promise<EpubReadBack> {
     text.set(name, source);
     xml.set(name, parser.parse(source));
   }
-  return { entries, xml, text };
+  return { entries, xml, text, bytes };
 }
 
 export function asArray<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+export interface ManifestItem {
+  id: string;
+  href: string;
+  mediaType: string;
+  properties: string | undefined;
+}
+
+export interface PackageView {
+  manifest: ManifestItem[];
+  /** The spine, as hrefs, in reading order. */
+  spine: string[];
+  /** Values of <meta property="…"> (refines left out), by property. */
+  meta: (property: string) => string[];
+  /** Text of a dc: element, for each time it occurs. */
+  dc: (name: string) => string[];
+  /** Values of <meta refines="#id" property="…">. */
+  refines: (id: string, property: string) => string[];
+}
+
+const textOf = (node: unknown): string => (typeof node === 'object' && node !== null ? String((node as Record<string, unknown>)['#text'] ?? '') : String(node));
+
+/** The package document, read back as manifest, spine and metadata. */
+export function packageOf(epub: EpubReadBack): PackageView {
+  const opf = (epub.xml.get('OEBPS/content.opf') as any).package;
+  const manifest: ManifestItem[] = asArray(opf.manifest.item).map((item: any) => ({
+    id: item['@id'],
+    href: item['@href'],
+    mediaType: item['@media-type'],
+    properties: item['@properties'],
+  }));
+  const hrefOf = new Map(manifest.map((item) => [item.id, item.href]));
+  const metas: any[] = asArray(opf.metadata.meta);
+  return {
+    manifest,
+    spine: asArray(opf.spine.itemref).map((ref: any) => hrefOf.get(ref['@idref'])!),
+    meta: (property) => metas.filter((meta) => meta['@property'] === property && !meta['@refines']).map(textOf),
+    dc: (name) => asArray(opf.metadata[`dc:${name}`]).map(textOf),
+    refines: (id, property) => metas.filter((meta) => meta['@refines'] === `#${id}` && meta['@property'] === property).map(textOf),
+  };
+}
+
+/** Width and height from a PNG's header. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } {
+  const buffer = Buffer.from(bytes);
+  if (buffer.toString('latin1', 1, 4) !== 'PNG') throw new Error('not a PNG');
+  return { width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20) };
 }
 
 export interface EpubcheckVerdict {
@@ -52,4 +107,67 @@ export async function epubcheck(file: string): Promise<EpubcheckVerdict> {
   const counts = /Messages: (\d+) fatals? \/ (\d+) errors? \/ (\d+) warnings?/.exec(output);
   if (!counts) throw new Error(`epubcheck gave no verdict:\n${output}`);
   return { fatals: Number(counts[1]), errors: Number(counts[2]), warnings: Number(counts[3]), output };
+}
+
+export interface AceViolation {
+  /** The file it was found in (the package document or a content document). */
+  file: string;
+  impact: string;
+  /** The rule, such as `metadata-accessmode` or `color-contrast`. */
+  rule: string;
+  description: string;
+}
+
+export interface AceVerdict {
+  outcome: string;
+  violations: AceViolation[];
+}
+
+/** Runs Ace by DAISY with the browser galley would use, and reads its JSON report: every failed check, of any impact. */
+export async function ace(file: string): Promise<AceVerdict> {
+  const reportDir = await mkdtemp(path.join(os.tmpdir(), 'galley-ace-'));
+  try {
+    const browser = await findBrowser(undefined);
+    await run(path.resolve('node_modules/.bin/ace-cli'), ['--silent', '--force', '-o', reportDir, file], {
+      env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: browser },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const report = JSON.parse(await readFile(path.join(reportDir, 'report.json'), 'utf8'));
+    const violations: AceViolation[] = report.assertions.flatMap((subject: any) =>
+      subject.assertions
+        .filter((assertion: any) => assertion['earl:result']['earl:outcome'] !== 'pass')
+        .map((assertion: any) => ({
+          file: subject['earl:testSubject'].url,
+          impact: assertion['earl:test']['earl:impact'],
+          rule: assertion['earl:test']['dct:title'],
+          description: assertion['earl:result']['dct:description'],
+        })),
+    );
+    return { outcome: report['earl:result']['earl:outcome'], violations };
+  } finally {
+    await rm(reportDir, { recursive: true, force: true });
+  }
+}
+
+/** The ARIA role each structural semantic galley writes must come with (DPUB-ARIA). */
+const ROLE_OF_EPUB_TYPE: Record<string, string> = {
+  chapter: 'doc-chapter',
+  cover: 'doc-cover',
+  footnote: 'doc-footnote',
+  noteref: 'doc-noteref',
+  backlink: 'doc-backlink',
+  subtitle: 'doc-subtitle',
+  toc: 'doc-toc',
+  endnotes: 'doc-endnotes',
+};
+
+/**
+ * Start tags whose epub:type lacks its matching role. Landmarks are left out: there epub:type
+ * names the place a link leads to, and no role applies.
+ */
+export function epubTypesWithoutRole(xhtml: string): string[] {
+  const outsideLandmarks = xhtml.replace(/<nav [^>]*epub:type="landmarks"[\s\S]*?<\/nav>/g, '');
+  return [...outsideLandmarks.matchAll(/<[a-z]+\s[^>]*epub:type="([^"]+)"[^>]*>/g)]
+    .filter(([tag, types]) => types!.split(/\s+/).some((type) => ROLE_OF_EPUB_TYPE[type] && !new RegExp(`role="${ROLE_OF_EPUB_TYPE[type]}"`).test(tag)))
+    .map(([tag]) => tag);
 }
