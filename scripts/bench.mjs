@@ -86,7 +86,10 @@ function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Resident memory of a process and all its descendants, from /proc (Linux). */
+/**
+ * Memory of a process and all its descendants, from /proc (Linux): the proportional set size, so
+ * that pages Chrome's processes share are counted once, not once per process.
+ */
 async function treeRss(pid) {
   const children = new Map();
   for (const entry of await readdir('/proc')) {
@@ -102,8 +105,8 @@ async function treeRss(pid) {
   while (queue.length) {
     const current = queue.pop();
     try {
-      const status = await readFile(`/proc/${current}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      const rollup = await readFile(`/proc/${current}/smaps_rollup`, 'utf8');
+      total += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
     } catch {}
     for (const [child, parent] of children) if (parent === current) queue.push(child);
   }
@@ -134,10 +137,10 @@ async function main() {
     for (let index = 0; index < ARTICLES; index += 1) {
       await writeFile(path.join(corpus, `article-${String(index + 1).padStart(3, '0')}.md`), article(index));
     }
-    const article = path.join(root, 'content', 'beyond-utopia.md');
+    const theArticle = path.join(root, 'content', 'beyond-utopia.md');
 
     const cold = [];
-    for (let run = 0; run < Math.max(RUNS, 5); run += 1) cold.push((await galley(['build', article, '-o', path.join(work, 'single'), '--force'])).seconds);
+    for (let run = 0; run < Math.max(RUNS, 5); run += 1) cold.push((await galley(['build', theArticle, '-o', path.join(work, 'single'), '--force'])).seconds);
 
     const batch = [];
     let peak = 0;
@@ -151,7 +154,7 @@ async function main() {
 
     const chromium = (() => {
       try {
-        return execFileSync('chromium', ['--version'], { encoding: 'utf8' }).trim();
+        return execFileSync('chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
       } catch {
         return 'unknown browser';
       }
@@ -163,7 +166,7 @@ async function main() {
     line('cold build of the article', `${median(cold).toFixed(2)} s`);
     line(`${ARTICLES} generated articles, --jobs 2`, `${median(batch).toFixed(2)} s (${(ARTICLES / median(batch)).toFixed(1)} articles/s)`);
     line(`no-change rebuild of the ${ARTICLES}`, `${median(unchanged).toFixed(2)} s`);
-    line('peak memory (galley and Chrome, batch)', `${(peak / 2 ** 20).toFixed(0)} MB`);
+    line('peak memory (galley and Chrome, batch, PSS)', `${(peak / 2 ** 20).toFixed(0)} MB`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -2,7 +2,6 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { loadDocument, type LoadOptions } from './document/load.js';
 import type { DocumentModel } from './document/model.js';
-import { buildEpub } from './epub/build-epub.js';
 import { describeError, GalleyError } from './errors.js';
 import { RemoteImageCache } from './net/remote-images.js';
 import type { BuildOptions, Format } from './options.js';
@@ -20,7 +19,6 @@ import { archiveEdition } from './output/archive.js';
 import { writeOutputs, type PendingOutput } from './output/write.js';
 import { BrowserSession, type BrowserTarget, type PageSource } from './pdf/browser-session.js';
 import { findBrowser } from './pdf/find-browser.js';
-import { printPdf } from './pdf/print.js';
 import { loadTemplates, type TemplateSet } from './render/templates.js';
 import type { BuildSummary, DocumentResult, Reporter } from './report/reporter.js';
 import { collectSources } from './sources.js';
@@ -164,6 +162,7 @@ export class Builder {
           const archived = await this.#archive(doc, previous!.outputs.map((output) => output.file), manifestFile, force);
           return { source: file, status: 'unchanged', outputs: [], warnings: archived, ms: Date.now() - began };
         }
+        this.#session.warmUp();
         const made = await this.#makeOutputs(doc, this.#session.forDocument(deadline.signal));
         deadline.commit();
         const manifest: Manifest = { manifest: 1, source: { file: path.basename(file), sha256: inputs.source }, inputs, inputsSha256, outputs: made.records };
@@ -190,6 +189,8 @@ export class Builder {
   /** Makes every requested format in memory, the PDF and the EPUB at the same time. */
   async #makeOutputs(doc: DocumentModel, pages: PageSource): Promise<{ pending: PendingOutput[]; records: OutputRecord[]; warnings: string[] }> {
     const formats = this.options.formats;
+    // Loaded here, while the browser starts: an unchanged folder never needs them.
+    const [{ printPdf }, { buildEpub }] = await Promise.all([import('./pdf/print.js'), import('./epub/build-epub.js')]);
     const [pdf, epub] = await Promise.all([
       formats.includes('pdf')
         ? printPdf(pages, doc, this.#templates, { paper: this.options.paper ?? doc.metadata.paper ?? 'a4', version: GALLEY_VERSION })

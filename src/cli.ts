@@ -5,12 +5,9 @@ import { isPublicAddress } from './net/guarded-fetch.js';
 import { isPaper, PAPER_SIZES, parseFormats, type BuildOptions, type Paper } from './options.js';
 import { jsonReporter } from './report/json.js';
 import { lineReporter } from './report/lines.js';
-import { progressReporter } from './report/progress.js';
 import { allOf, type Reporter } from './report/reporter.js';
 import { describeError } from './errors.js';
-import { verify } from './verify.js';
 import { GALLEY_VERSION } from './version.js';
-import { watch } from './watch.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -63,14 +60,15 @@ export async function main(argv: string[], io: Io = processIo, stop: AbortSignal
   addBuildOptions(program.command('build').description('build Markdown files or folders into PDF and EPUB')).action(
     async (paths: string[], flags: BuildFlags) => {
       const options = toBuildOptions(paths, flags, fail);
-      const summary = await build(options, chooseReporter(flags, io), stop);
+      const summary = await build(options, await chooseReporter(flags, io), stop);
       exitCode = summary.interrupted ? INTERRUPTED : summary.failed > 0 ? 1 : 0;
     },
   );
   addBuildOptions(program.command('watch').description('build, then rebuild what changes, with the browser kept warm')).action(
     async (paths: string[], flags: BuildFlags) => {
       const options = toBuildOptions(paths, flags, fail);
-      const summary = await watch(options, chooseReporter(flags, { ...io, terminal: undefined }), stop);
+      const { watch } = await import('./watch.js');
+      const summary = await watch(options, await chooseReporter(flags, { ...io, terminal: undefined }), stop);
       exitCode = summary.failed > 0 ? 1 : 0;
     },
   );
@@ -81,6 +79,7 @@ export async function main(argv: string[], io: Io = processIo, stop: AbortSignal
     .argument('[out]', 'the output folder', 'output')
     .action(async (outDir: string) => {
       try {
+        const { verify } = await import('./verify.js');
         const result = await verify(outDir);
         result.lines.forEach((line) => io.stderr(`${line}\n`));
         io.stderr(`${result.checked - result.failed} of ${result.checked} files match their manifests\n`);
@@ -159,9 +158,11 @@ function toBuildOptions(paths: string[], flags: BuildFlags, fail: (message: stri
 }
 
 /** Stderr gets a progress bar on a terminal (not while watching), else plain lines; --json adds the report on stdout. */
-function chooseReporter(flags: BuildFlags, io: Io): Reporter {
+async function chooseReporter(flags: BuildFlags, io: Io): Promise<Reporter> {
   const forPeople =
-    io.terminal && !flags.quiet ? progressReporter(io.terminal) : lineReporter((line) => io.stderr(`${line}\n`), { quiet: flags.quiet });
+    io.terminal && !flags.quiet
+      ? (await import('./report/progress.js')).progressReporter(io.terminal)
+      : lineReporter((line) => io.stderr(`${line}\n`), { quiet: flags.quiet });
   return flags.json ? allOf(forPeople, jsonReporter(io.stdout)) : forPeople;
 }
 

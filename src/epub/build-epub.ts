@@ -48,6 +48,11 @@ export async function buildEpub(doc: DocumentModel, templates: TemplateSet, sett
   return { bytes, chapters: planned.length, warnings: cover.warnings };
 }
 
+/** Raster images are compressed already: storing them as they are saves the time of deflating them again. */
+function packing(mediaType: string): { compression: 'STORE' | 'DEFLATE' } {
+  return { compression: mediaType === 'image/svg+xml' ? 'DEFLATE' : 'STORE' };
+}
+
 /**
  * epub-gen-memory turns chapter HTML into XHTML and packs the zip. Its own EJS templates, its
  * random identifier, its cover and its downloader are replaced: the package files come from
@@ -136,8 +141,8 @@ class GalleyEpub extends EPub {
 
   protected override async downloadAllImages(): Promise<void> {
     const oebps = this.zip.folder('OEBPS')!;
-    oebps.file(this.#cover.href, this.#cover.bytes);
-    for (const image of this.#images) oebps.file(image.href, await readFile(image.path));
+    oebps.file(this.#cover.href, this.#cover.bytes, packing(this.#cover.mediaType));
+    for (const image of this.#images) oebps.file(image.href, await readFile(image.path), packing(image.mediaType));
   }
 
   protected override async downloadAllFonts(): Promise<void> {}

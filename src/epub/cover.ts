@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import type { DocumentModel, Notice } from '../document/model.js';
+import { PHOTOGRAPHED } from '../pdf/browser-session.js';
 import { guardPage } from '../pdf/request-policy.js';
 import type { TemplateSet } from '../render/templates.js';
 import type { BookMetadata } from './book-metadata.js';
@@ -14,7 +15,8 @@ export const COVER_HEIGHT = 2560;
 
 /** Where the cover's page comes from: the build's browser session. */
 export interface PageMaker {
-  newPage(): Promise<Page>;
+  newPage(purpose: string): Promise<Page>;
+  release(page: Page): Promise<void>;
 }
 
 export interface CoverImage {
@@ -81,7 +83,7 @@ export function titleSize(title: string): string {
  */
 async function renderCover(book: BookMetadata, templates: TemplateSet, session: PageMaker): Promise<{ bytes: Uint8Array; warnings: Notice[] }> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'galley-cover-'));
-  const page = await session.newPage();
+  const page = await session.newPage(PHOTOGRAPHED);
   const warnings: Notice[] = [];
   try {
     const fontDirs = coverFontDirs();
@@ -95,7 +97,7 @@ async function renderCover(book: BookMetadata, templates: TemplateSet, session: 
     const bytes = await page.screenshot({ type: 'png' });
     return { bytes, warnings };
   } finally {
-    await page.close().catch(() => undefined);
+    await session.release(page);
     await rm(workDir, { recursive: true, force: true });
   }
 }

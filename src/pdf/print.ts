@@ -43,7 +43,7 @@ export function renderPrintHtml(doc: DocumentModel, templates: TemplateSet, sett
  */
 export async function printPdf(session: PageSource, doc: DocumentModel, templates: TemplateSet, settings: PrintSettings): Promise<PrintedPdf> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'galley-print-'));
-  const page = await session.newPage();
+  const page = await session.newPage('print');
   const warnings: Notice[] = [];
   try {
     const htmlFile = path.join(workDir, 'print.html');
@@ -57,7 +57,7 @@ export async function printPdf(session: PageSource, doc: DocumentModel, template
     const { bytes, pages } = await writePdfMetadata(printed, doc, settings.version, headingTexts(html));
     return { bytes, pages, warnings };
   } finally {
-    await page.close().catch(() => undefined);
+    await session.release(page);
     await rm(workDir, { recursive: true, force: true });
   }
 }
