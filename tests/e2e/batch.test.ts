@@ -45,26 +45,29 @@ describe('incremental builds', () => {
     const files = [1, 2, 3].map((index) => path.join(folder, `doc-${index}.md`));
     const options = defaultOptions({ paths: [folder], outDir: path.join(folder, 'out'), templatesDir: templates });
 
-    const first = await Builder.create(options, []);
-    expect((await run(first!, files)).summary).toMatchObject({ built: 3, unchanged: 0, failed: 0 });
-    await first!.close();
+    const first = (await Builder.create(options, []))!;
+    const second = (await Builder.create(options, []))!;
+    try {
+      expect((await run(first, files)).summary).toMatchObject({ built: 3, unchanged: 0, failed: 0 });
 
-    const second = await Builder.create(options, []);
-    const unchanged = await run(second!, files);
-    expect(unchanged.summary).toMatchObject({ built: 0, unchanged: 3, failed: 0 });
-    expect(unchanged.lines.slice(0, 3).sort()).toEqual(files.map((file) => `unchanged ${file}`));
-    expect(second!.browserLaunches).toBe(0);
+      const unchanged = await run(second, files);
+      expect(unchanged.summary).toMatchObject({ built: 0, unchanged: 3, failed: 0 });
+      expect(unchanged.lines.slice(0, 3).sort()).toEqual(files.map((file) => `unchanged ${file}`));
+      expect(second.browserLaunches).toBe(0);
 
-    await writeFile(files[1]!, '---\ntitle: Document 2\n---\nEdited text.\n');
-    await writeFile(path.join(folder, 'dot.png'), Buffer.concat([PNG, Buffer.from([0])]));
-    expect((await run(second!, files)).summary).toMatchObject({ built: 2, unchanged: 1 });
-    expect(second!.browserLaunches).toBeGreaterThan(0);
+      await writeFile(files[1]!, '---\ntitle: Document 2\n---\nEdited text.\n');
+      await writeFile(path.join(folder, 'dot.png'), Buffer.concat([PNG, Buffer.from([0])]));
+      expect((await run(second, files)).summary).toMatchObject({ built: 2, unchanged: 1 });
+      expect(second.browserLaunches).toBeGreaterThan(0);
 
-    await writeFile(path.join(templates, 'print.css'), 'body { font-size: 12pt; }');
-    await second!.reloadTemplates();
-    expect((await run(second!, files)).summary).toMatchObject({ built: 3, unchanged: 0 });
-    expect((await run(second!, files, true)).summary).toMatchObject({ built: 3, unchanged: 0 });
-    await second!.close();
+      await writeFile(path.join(templates, 'print.css'), 'body { font-size: 12pt; }');
+      await second.reloadTemplates();
+      expect((await run(second, files)).summary).toMatchObject({ built: 3, unchanged: 0 });
+      expect((await run(second, files, true)).summary).toMatchObject({ built: 3, unchanged: 0 });
+    } finally {
+      await first.close();
+      await second.close();
+    }
 
     const manifest = JSON.parse(await readFile(path.join(folder, 'out', 'doc-1.manifest.json'), 'utf8'));
     expect(manifest.outputs.map((output: { file: string }) => output.file)).toEqual(['doc-1.pdf', 'doc-1.epub']);
@@ -155,19 +158,21 @@ describe('galley watch', () => {
     const stop = new AbortController();
     const watching = watch(defaultOptions({ paths: [folder], outDir: path.join(folder, 'out'), templatesDir: templates }), lineReporter((line) => lines.push(line)), stop.signal);
 
-    await waitFor(() => count('built ') === 2);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let the watcher settle
-    await writeFile(path.join(folder, 'doc-2.md'), '---\ntitle: Document 2\n---\nSaved again.\n');
-    await waitFor(() => count('built ') === 3);
-    expect(lines.at(-1)).toMatch(/^built \S+doc-2\.md: \S+doc-2\.pdf \(1 page\), \S+doc-2\.epub \(\d+ chapters?\)$/);
+    try {
+      await waitFor(() => count('built ') === 2);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // let the watcher settle
+      await writeFile(path.join(folder, 'doc-2.md'), '---\ntitle: Document 2\n---\nSaved again.\n');
+      await waitFor(() => count('built ') === 3);
+      expect(lines.at(-1)).toMatch(/^built \S+doc-2\.md: \S+doc-2\.pdf \(1 page\), \S+doc-2\.epub \(\d+ chapters?\)$/);
 
-    await writeFile(path.join(folder, 'dot.png'), Buffer.concat([PNG, Buffer.from([1])]));
-    await waitFor(() => count(`built ${path.join(folder, 'doc-1.md')}`) === 2);
+      await writeFile(path.join(folder, 'dot.png'), Buffer.concat([PNG, Buffer.from([1])]));
+      await waitFor(() => count(`built ${path.join(folder, 'doc-1.md')}`) === 2);
 
-    await writeFile(path.join(templates, 'print.css'), `${await readFile(path.join(templates, 'print.css'), 'utf8')}\n/* edited */\n`);
-    await waitFor(() => count('built ') === 6);
-
-    stop.abort();
+      await writeFile(path.join(templates, 'print.css'), `${await readFile(path.join(templates, 'print.css'), 'utf8')}\n/* edited */\n`);
+      await waitFor(() => count('built ') === 6);
+    } finally {
+      stop.abort();
+    }
     const summary = await watching;
     expect(summary.failed).toBe(0);
     expect((await readPdf(path.join(folder, 'out', 'doc-2.pdf'))).pages[0]).toContain('Saved again.');
