@@ -31,7 +31,11 @@ export interface PrintSettings {
 
 /** The print page: galley's @font-face rules and the print CSS, the title block, the hyphenated body. */
 export function renderPrintHtml(doc: DocumentModel, templates: TemplateSet, settings: PrintSettings): string {
-  const context = { ...titleBlockContext(doc.metadata), paper: settings.paper };
+  const context = {
+    ...titleBlockContext(doc.metadata),
+    paper: settings.paper,
+    colophon: { galley: `galley ${settings.version}`, source: path.basename(doc.sourcePath) },
+  };
   const css = `${fontFaceCss()}\n${templates.render.printCss(context)}`;
   const body = hyphenateHtml(renderPrintBody(doc, printMarkdown), doc.metadata.lang);
   return templates.render.printHtml({ ...context, css, body });

@@ -13,6 +13,8 @@ export function titleBlockContext(metadata: Metadata) {
     edition: metadata.edition,
     /** `edition: 2` reads "Edition 2"; a label such as "Second edition" is shown as written. */
     editionText: metadata.edition && /^\d+$/.test(metadata.edition) ? `Edition ${metadata.edition}` : metadata.edition,
+    updated: metadata.updated,
+    updatedText: metadata.updated ? formatDate(metadata.updated, metadata.lang) : undefined,
   };
 }
 
