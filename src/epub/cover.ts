@@ -91,10 +91,14 @@ async function renderCover(book: BookMetadata, templates: TemplateSet, session: 
     const htmlFile = path.join(workDir, 'cover.html');
     await writeFile(htmlFile, templates.render.cover({ ...book, fonts, titleSize: titleSize(book.title), width: COVER_WIDTH, height: COVER_HEIGHT }));
     await guardPage(page, [workDir, path.dirname(templates.files.cover), fontDirs.serif, fontDirs.sans], warnings);
-    await page.setViewport({ width: COVER_WIDTH, height: COVER_HEIGHT, deviceScaleFactor: 1 });
+    // A page taken back from the pool keeps its viewport: setting it again would cost a relayout.
+    const viewport = page.viewport();
+    if (viewport?.width !== COVER_WIDTH || viewport.height !== COVER_HEIGHT || viewport.deviceScaleFactor !== 1) {
+      await page.setViewport({ width: COVER_WIDTH, height: COVER_HEIGHT, deviceScaleFactor: 1 });
+    }
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
     await page.evaluate('document.fonts.ready.then(() => document.fonts.status)');
-    const bytes = await page.screenshot({ type: 'png' });
+    const bytes = await page.screenshot({ type: 'png', optimizeForSpeed: true });
     return { bytes, warnings };
   } finally {
     await session.release(page);
