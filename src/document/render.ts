@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import Token from 'markdown-it/lib/token.mjs';
 import type MarkdownIt from 'markdown-it';
-import { createMarkdown, type RenderEnv } from './markdown.js';
+import { createMarkdown } from './markdown.js';
 import type { DocumentModel, Section } from './model.js';
 import { sanitizeRendered, type UrlMapping } from './raw-html.js';
 
@@ -11,11 +11,9 @@ import { sanitizeRendered, type UrlMapping } from './raw-html.js';
  */
 const plainRenderer = createMarkdown();
 
-/** Images and `#` links are left as written here; the sanitizer maps them (see raw-html.ts). */
-const AS_WRITTEN: RenderEnv = { imageUrl: (src) => src, fragmentHref: (id) => `#${id}` };
-
 function renderTokens(renderer: MarkdownIt, tokens: Token[], mapping: UrlMapping): string {
-  return sanitizeRendered(renderer.renderer.render(tokens, renderer.options, AS_WRITTEN), mapping);
+  // Images and `#` links are rendered as written; the sanitizer points them where the format wants.
+  return sanitizeRendered(renderer.renderer.render(tokens, renderer.options, {}), mapping);
 }
 
 function footnoteBlock(doc: DocumentModel, ids: Iterable<number>): Token[] {

@@ -34,7 +34,7 @@ export function createPrintMarkdown(): MarkdownIt {
     return caption ? `\n<figcaption>${md.utils.escapeHtml(caption)}</figcaption>\n</figure>\n` : '\n</figure>\n';
   };
 
-  const linkOpen = rules.link_open!;
+  const linkOpen: NonNullable<typeof rules.link_open> = rules.link_open ?? ((tokens, index, options, _env, self) => self.renderToken(tokens, index, options));
   const linkClose = rules.link_close;
   rules.link_open = (tokens, index, options, env, self) => {
     const html = linkOpen(tokens, index, options, env, self);

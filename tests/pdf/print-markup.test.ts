@@ -1,22 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { RenderEnv } from '../../src/document/markdown.js';
 import { createPrintMarkdown } from '../../src/pdf/print-markup.js';
 
 const md = createPrintMarkdown();
-const env: RenderEnv = { imageUrl: (src) => `file:///doc/${src}`, fragmentHref: (id) => `#${id}` };
-const render = (source: string) => md.render(source, { ...env });
+// Image sources stay as written here: the sanitizer points them at files (document/raw-html.ts).
+const render = (source: string) => md.render(source, {});
 
 describe('the print renderer', () => {
   it('sets an image alone in its paragraph as a figure, captioned by its title, else its alt text', () => {
     expect(render('![A map](map.svg "The route")')).toBe(
-      '<figure>\n<img src="file:///doc/map.svg" alt="A map" title="The route" />\n<figcaption>The route</figcaption>\n</figure>\n',
+      '<figure>\n<img src="map.svg" alt="A map" title="The route" />\n<figcaption>The route</figcaption>\n</figure>\n',
     );
     expect(render('![Crossings & returns, *2023*](bars.png)')).toContain('<figcaption>Crossings &amp; returns, 2023</figcaption>\n</figure>');
-    expect(render('![](bars.png)')).toBe('<figure>\n<img src="file:///doc/bars.png" alt="" />\n</figure>\n');
+    expect(render('![](bars.png)')).toBe('<figure>\n<img src="bars.png" alt="" />\n</figure>\n');
   });
 
   it('leaves an image inside running text inline', () => {
-    expect(render('Text with ![an icon](icon.png) inside.')).toBe('<p>Text with <img src="file:///doc/icon.png" alt="an icon" /> inside.</p>\n'.replace('<p>', '<p class="short">'));
+    expect(render('Text with ![an icon](icon.png) inside.')).toBe('<p>Text with <img src="icon.png" alt="an icon" /> inside.</p>\n'.replace('<p>', '<p class="short">'));
   });
 
   it('prints the address of an external link after it, with places to break', () => {
