@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDocument } from '../../src/document/load.js';
 import { renderEbookSection, renderPrintBody } from '../../src/document/render.js';
+import { PNG_1X1 } from '../helpers/fixtures.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -18,7 +19,6 @@ async function write(name: string, text: string | Buffer): Promise<string> {
   return file;
 }
 
-const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 describe('loadDocument', () => {
   it('splits at ## into an opening section and one section per heading', async () => {

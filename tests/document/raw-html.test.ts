@@ -4,12 +4,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDocument } from '../../src/document/load.js';
 import { renderEbookSection, renderPrintBody } from '../../src/document/render.js';
+import { PNG_1X1 } from '../helpers/fixtures.js';
 
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'galley-raw-'));
-  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-  await writeFile(path.join(dir, 'dot.png'), Buffer.from(png, 'base64'));
+  await writeFile(path.join(dir, 'dot.png'), PNG_1X1);
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 

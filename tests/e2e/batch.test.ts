@@ -10,8 +10,8 @@ import { watch } from '../../src/watch.js';
 import { defaultOptions } from '../helpers/build.js';
 import { runCli } from '../helpers/cli.js';
 import { readPdf } from '../helpers/pdf.js';
+import { PNG_1X1 } from '../helpers/fixtures.js';
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 let dir: string;
 
 beforeAll(async () => {
@@ -22,7 +22,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 async function corpus(name: string, count: number): Promise<string> {
   const folder = path.join(dir, name);
   await mkdir(folder, { recursive: true });
-  await writeFile(path.join(folder, 'dot.png'), PNG);
+  await writeFile(path.join(folder, 'dot.png'), PNG_1X1);
   for (let index = 1; index <= count; index += 1) {
     const image = index === 1 ? '\n\n![A dot](dot.png)' : '';
     await writeFile(path.join(folder, `doc-${index}.md`), `---\ntitle: Document ${index}\n---\nText of document ${index}.${image}\n\n## Part\n\nMore.\n`);
@@ -56,7 +56,7 @@ describe('incremental builds', () => {
       expect(second.browserLaunches).toBe(0);
 
       await writeFile(files[1]!, '---\ntitle: Document 2\n---\nEdited text.\n');
-      await writeFile(path.join(folder, 'dot.png'), Buffer.concat([PNG, Buffer.from([0])]));
+      await writeFile(path.join(folder, 'dot.png'), Buffer.concat([PNG_1X1, Buffer.from([0])]));
       expect((await run(second, files)).summary).toMatchObject({ built: 2, unchanged: 1 });
       expect(second.browserLaunches).toBeGreaterThan(0);
 
@@ -165,7 +165,7 @@ describe('galley watch', () => {
       await waitFor(() => count('built ') === 3);
       expect(lines.at(-1)).toMatch(/^built \S+doc-2\.md: \S+doc-2\.pdf \(1 page\), \S+doc-2\.epub \(\d+ chapters?\)$/);
 
-      await writeFile(path.join(folder, 'dot.png'), Buffer.concat([PNG, Buffer.from([1])]));
+      await writeFile(path.join(folder, 'dot.png'), Buffer.concat([PNG_1X1, Buffer.from([1])]));
       await waitFor(() => count(`built ${path.join(folder, 'doc-1.md')}`) === 2);
 
       await writeFile(path.join(templates, 'print.css'), `${await readFile(path.join(templates, 'print.css'), 'utf8')}\n/* edited */\n`);

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWith } from '../helpers/build.js';
 import { flat, readPdf } from '../helpers/pdf.js';
 import { recordingServer, type RecordingServer } from '../helpers/servers.js';
+import { PNG_1X1 } from '../helpers/fixtures.js';
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const SECRET = 'SECRET-7f3a9c-DO-NOT-LEAK';
 
 let root: string;
@@ -24,13 +24,13 @@ beforeAll(async () => {
   await mkdir(path.join(root, 'private'));
   secretFile = path.join(root, 'private', 'secret.txt');
   await writeFile(secretFile, `${SECRET}\n`);
-  await writeFile(path.join(root, 'private', 'secret.png'), PNG);
+  await writeFile(path.join(root, 'private', 'secret.png'), PNG_1X1);
 
-  guarded = await recordingServer({ '/secret.png': (_request, response) => response.end(PNG) });
+  guarded = await recordingServer({ '/secret.png': (_request, response) => response.end(PNG_1X1) });
   server = await recordingServer({
-    '/img.png': (_request, response) => response.writeHead(200, { 'content-type': 'image/png' }).end(PNG),
+    '/img.png': (_request, response) => response.writeHead(200, { 'content-type': 'image/png' }).end(PNG_1X1),
     '/redirect.png': (_request, response) => response.writeHead(302, { location: `http://localhost:${guarded.port}/secret.png` }).end(),
-    '/big.png': (_request, response) => response.writeHead(200).end(Buffer.concat([PNG, Buffer.alloc(3 * 1024 * 1024)])),
+    '/big.png': (_request, response) => response.writeHead(200).end(Buffer.concat([PNG_1X1, Buffer.alloc(3 * 1024 * 1024)])),
     '/slow.png': () => undefined, // never answers
   });
 });
@@ -79,7 +79,7 @@ describe('hostile documents', () => {
         `<a href="file://${secretFile}">file link</a> and <video src="${server.url}/video.mp4"></video>`,
       ].join('\n'),
     );
-    await writeFile(path.join(dir, 'x'), PNG);
+    await writeFile(path.join(dir, 'x'), PNG_1X1);
 
     const { summary, lines } = await buildWith({ paths: [doc], outDir: path.join(dir, 'out'), templatesDir: templates });
     // innocent.txt is a symlink that leaves the folder: the document fails and writes nothing.
@@ -173,7 +173,7 @@ describe('hostile documents', () => {
     expect(lines).toContain(
       `${redirected}:3: image http://localhost:${guarded.port}/secret.png: refused, 127.0.0.1 is a local or private address`,
     );
-    expect(server.requests.slice(before)).toEqual(['/img.png', '/redirect.png']);
+    expect(server.requests.slice(before).sort()).toEqual(['/img.png', '/redirect.png']);
     expect(guarded.requests).toEqual([]);
     const zip = await JSZip.loadAsync(await readFile(path.join(dir, 'out', 'good.epub')));
     const images = Object.keys(zip.files).filter((name) => name.startsWith('OEBPS/images/') && !zip.files[name]!.dir);
