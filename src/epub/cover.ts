@@ -98,8 +98,6 @@ async function renderCover(book: BookMetadata, templates: TemplateSet, session: 
     }
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
     await page.evaluate('document.fonts.ready.then(() => document.fonts.status)');
-    // Only the tab in front is painted: a screenshot of another would wait forever (see PHOTOGRAPHED).
-    await page.bringToFront();
     const bytes = await page.screenshot({ type: 'png', optimizeForSpeed: true });
     return { bytes, warnings };
   } finally {

@@ -20,8 +20,8 @@ const CLOSE_GRACE_MS = 2_000;
 /**
  * The purpose of pages that are photographed (the EPUB's cover). Headless Chrome paints only the
  * tab in front, and a screenshot of any other waits forever (holding up, in puppeteer, every
- * page's opening and closing). So these pages are used one at a time, and brought to the front
- * before their picture is taken (see the cover).
+ * page's opening and closing). So these pages live in a browser of their own, one at a time, in
+ * its only tab.
  */
 export const PHOTOGRAPHED = 'photographed';
 
@@ -41,15 +41,19 @@ export interface PageSource {
 /** A browser to launch (found by findBrowser), or a running one to connect to (--browser-ws). */
 export type BrowserTarget = { executablePath: string } | { wsEndpoint: string };
 
+/** One browser and the pages it keeps for reuse. */
+interface Lane {
+  browser: Promise<Browser> | undefined;
+  idle: Map<string, Page[]>;
+}
+
 /**
- * The browser of a run: started on first use and kept warm; if it crashes or disconnects, the
+ * The browsers of a run: started on first use and kept warm; if one crashes or disconnects, the
  * next page starts a new one. Pages go back to a pool when released, since a new page costs a
- * new renderer. `close()` ends the browser (or disconnects from a remote one).
+ * new renderer. `close()` ends the browsers (or disconnects from a remote one).
  */
 export class BrowserSession implements PageSource {
-  #browser: Promise<Browser> | undefined;
-  /** Pages given back, by purpose. */
-  #idle = new Map<string, Page[]>();
+  readonly #lanes = { pages: newLane(), photos: newLane() };
   #launches = 0;
   readonly #purposes = new Map<Page, string>();
   /** Detaches a page in use from the signal of the work that took it; true if that work was given up. */
@@ -68,15 +72,15 @@ export class BrowserSession implements PageSource {
     return this.#launches;
   }
 
-  /** Starts the browser now, while other work goes on; the next page will not wait as long. */
+  /** Starts the main browser now, while other work goes on; the next page will not wait as long. */
   warmUp(): void {
-    this.#theBrowser().catch(() => undefined);
+    this.#browserOf(this.#lanes.pages).catch(() => undefined);
   }
 
   /** A page for `purpose`, closed at once if `signal` aborts while it is in use. */
   async newPage(purpose: string, signal?: AbortSignal): Promise<Page> {
     signal?.throwIfAborted();
-    const page = purpose === PHOTOGRAPHED ? await this.#takePhotoTurn(signal) : await this.#takePage(purpose);
+    const page = purpose === PHOTOGRAPHED ? await this.#takePhotoTurn(signal) : await this.#takePage(this.#lanes.pages, purpose);
     if (signal) {
       const close = () => void page.close().catch(() => undefined);
       signal.addEventListener('abort', close, { once: true });
@@ -97,7 +101,8 @@ export class BrowserSession implements PageSource {
     if (!givenUp && !page.isClosed()) {
       // Its document's request policy goes with it; the next user sets its own (guardPage).
       page.removeAllListeners('request');
-      this.#idle.set(purpose, [...(this.#idle.get(purpose) ?? []), page]);
+      const lane = purpose === PHOTOGRAPHED ? this.#lanes.photos : this.#lanes.pages;
+      lane.idle.set(purpose, [...(lane.idle.get(purpose) ?? []), page]);
     }
     this.#endPhotoTurn.get(page)?.();
     this.#endPhotoTurn.delete(page);
@@ -115,7 +120,7 @@ export class BrowserSession implements PageSource {
     try {
       await previous;
       signal?.throwIfAborted();
-      const page = await this.#takePage(PHOTOGRAPHED);
+      const page = await this.#takePage(this.#lanes.photos, PHOTOGRAPHED);
       this.#endPhotoTurn.set(page, endTurn);
       return page;
     } catch (error) {
@@ -124,30 +129,28 @@ export class BrowserSession implements PageSource {
     }
   }
 
-  async #takePage(purpose: string): Promise<Page> {
-    const browser = await this.#theBrowser();
-    const idle = this.#idle.get(purpose) ?? [];
+  async #takePage(lane: Lane, purpose: string): Promise<Page> {
+    const browser = await this.#browserOf(lane);
+    const idle = lane.idle.get(purpose) ?? [];
     for (let page = idle.pop(); page; page = idle.pop()) {
       if (!page.isClosed() && page.browser() === browser) return page;
     }
-    // A new tab comes to the front: never while a photographed page waits for its picture.
-    if (purpose !== PHOTOGRAPHED) await this.#photoTurn;
     const page = await browser.newPage();
     this.#purposes.set(page, purpose);
     page.once('close', () => this.#purposes.delete(page));
     return page;
   }
 
-  #theBrowser(): Promise<Browser> {
-    if (!this.#browser) {
+  #browserOf(lane: Lane): Promise<Browser> {
+    if (!lane.browser) {
       const started = this.#start();
-      this.#browser = started;
+      lane.browser = started;
       started.then(
-        (browser) => browser.once('disconnected', () => this.#browser === started && (this.#browser = undefined)),
+        (browser) => browser.once('disconnected', () => lane.browser === started && (lane.browser = undefined)),
         () => undefined,
       );
     }
-    return this.#browser;
+    return lane.browser;
   }
 
   async #start(): Promise<Browser> {
@@ -168,9 +171,13 @@ export class BrowserSession implements PageSource {
   }
 
   async close(): Promise<void> {
-    const starting = this.#browser;
-    this.#browser = undefined;
-    this.#idle = new Map();
+    await Promise.all(Object.values(this.#lanes).map((lane) => this.#closeLane(lane)));
+  }
+
+  async #closeLane(lane: Lane): Promise<void> {
+    const starting = lane.browser;
+    lane.browser = undefined;
+    lane.idle = new Map();
     const browser = await starting?.catch(() => undefined);
     if (!browser) return;
     if ('wsEndpoint' in this.target) return browser.disconnect();
@@ -188,6 +195,10 @@ export class BrowserSession implements PageSource {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+function newLane(): Lane {
+  return { browser: undefined, idle: new Map() };
 }
 
 /** However galley ends, the browser it launched ends with it. */
