@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'puppeteer-core';
+import { GalleyError } from '../errors.js';
 import type { RemoteAccess } from '../net/guarded-fetch.js';
 
 const CHROME_ARGS = [
@@ -55,6 +56,8 @@ interface Lane {
 export class BrowserSession implements PageSource {
   readonly #lanes = { pages: newLane(), photos: newLane() };
   #launches = 0;
+  /** Set by close(): work given up but still running must not start a browser that nobody ends. */
+  #closed = false;
   readonly #purposes = new Map<Page, string>();
   /** Detaches a page in use from the signal of the work that took it; true if that work was given up. */
   readonly #detach = new Map<Page, () => boolean>();
@@ -142,6 +145,7 @@ export class BrowserSession implements PageSource {
   }
 
   #browserOf(lane: Lane): Promise<Browser> {
+    if (this.#closed) return Promise.reject(new GalleyError('the browser was closed'));
     if (!lane.browser) {
       const started = this.#start();
       lane.browser = started;
@@ -171,6 +175,7 @@ export class BrowserSession implements PageSource {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await Promise.all(Object.values(this.#lanes).map((lane) => this.#closeLane(lane)));
   }
 
