@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { GalleyError } from '../errors.js';
 import type { RemoteAccess } from '../net/guarded-fetch.js';
 
@@ -20,9 +20,9 @@ const CLOSE_GRACE_MS = 2_000;
 
 /**
  * The purpose of pages that are photographed (the EPUB's cover). Headless Chrome paints only the
- * tab in front, and a screenshot of any other waits forever (holding up, in puppeteer, every
- * page's opening and closing). So these pages live in a browser of their own, one at a time, in
- * its only tab.
+ * tab in front of its window, and a screenshot of any other waits forever (holding up, in
+ * puppeteer, every page's opening and closing in its browser context). So these pages live in a
+ * browser context of their own, which has a window of its own, one page at a time.
  */
 export const PHOTOGRAPHED = 'photographed';
 
@@ -42,22 +42,19 @@ export interface PageSource {
 /** A browser to launch (found by findBrowser), or a running one to connect to (--browser-ws). */
 export type BrowserTarget = { executablePath: string } | { wsEndpoint: string };
 
-/** One browser and the pages it keeps for reuse. */
-interface Lane {
-  browser: Promise<Browser> | undefined;
-  idle: Map<string, Page[]>;
-}
-
 /**
- * The browsers of a run: started on first use and kept warm; if one crashes or disconnects, the
- * next page starts a new one. Pages go back to a pool when released, since a new page costs a
- * new renderer. `close()` ends the browsers (or disconnects from a remote one).
+ * The browser of a run: started on first use and kept warm; if it crashes or disconnects, the next
+ * page starts a new one. Pages go back to a pool when released, since a new page costs a new
+ * renderer. `close()` ends the browser (or disconnects from a remote one).
  */
 export class BrowserSession implements PageSource {
-  readonly #lanes = { pages: newLane(), photos: newLane() };
+  #browser: Promise<Browser> | undefined;
+  /** The context of photographed pages, in the browser above. */
+  #photoContext: Promise<BrowserContext> | undefined;
+  #idle = new Map<string, Page[]>();
   #launches = 0;
   /** Set by close(): work given up but still running must not start a browser that nobody ends. */
-  #closed = false;
+  #closing: Promise<void> | undefined;
   readonly #purposes = new Map<Page, string>();
   /** Detaches a page in use from the signal of the work that took it; true if that work was given up. */
   readonly #detach = new Map<Page, () => boolean>();
@@ -75,15 +72,15 @@ export class BrowserSession implements PageSource {
     return this.#launches;
   }
 
-  /** Starts the main browser now, while other work goes on; the next page will not wait as long. */
+  /** Starts the browser now, while other work goes on; the next page will not wait as long. */
   warmUp(): void {
-    this.#browserOf(this.#lanes.pages).catch(() => undefined);
+    this.#browserOf().catch(() => undefined);
   }
 
   /** A page for `purpose`, closed at once if `signal` aborts while it is in use. */
   async newPage(purpose: string, signal?: AbortSignal): Promise<Page> {
     signal?.throwIfAborted();
-    const page = purpose === PHOTOGRAPHED ? await this.#takePhotoTurn(signal) : await this.#takePage(this.#lanes.pages, purpose);
+    const page = purpose === PHOTOGRAPHED ? await this.#takePhotoTurn(signal) : await this.#takePage(purpose);
     if (signal) {
       const close = () => void page.close().catch(() => undefined);
       signal.addEventListener('abort', close, { once: true });
@@ -104,8 +101,7 @@ export class BrowserSession implements PageSource {
     if (!givenUp && !page.isClosed()) {
       // Its document's request policy goes with it; the next user sets its own (guardPage).
       page.removeAllListeners('request');
-      const lane = purpose === PHOTOGRAPHED ? this.#lanes.photos : this.#lanes.pages;
-      lane.idle.set(purpose, [...(lane.idle.get(purpose) ?? []), page]);
+      this.#idle.set(purpose, [...(this.#idle.get(purpose) ?? []), page]);
     }
     this.#endPhotoTurn.get(page)?.();
     this.#endPhotoTurn.delete(page);
@@ -123,7 +119,7 @@ export class BrowserSession implements PageSource {
     try {
       await previous;
       signal?.throwIfAborted();
-      const page = await this.#takePage(this.#lanes.photos, PHOTOGRAPHED);
+      const page = await this.#takePage(PHOTOGRAPHED);
       this.#endPhotoTurn.set(page, endTurn);
       return page;
     } catch (error) {
@@ -132,29 +128,36 @@ export class BrowserSession implements PageSource {
     }
   }
 
-  async #takePage(lane: Lane, purpose: string): Promise<Page> {
-    const browser = await this.#browserOf(lane);
-    const idle = lane.idle.get(purpose) ?? [];
+  async #takePage(purpose: string): Promise<Page> {
+    const browser = await this.#browserOf();
+    const idle = this.#idle.get(purpose) ?? [];
     for (let page = idle.pop(); page; page = idle.pop()) {
       if (!page.isClosed() && page.browser() === browser) return page;
     }
-    const page = await browser.newPage();
+    const context = purpose === PHOTOGRAPHED ? await this.#photoContextOf(browser) : browser.defaultBrowserContext();
+    const page = await context.newPage();
     this.#purposes.set(page, purpose);
     page.once('close', () => this.#purposes.delete(page));
     return page;
   }
 
-  #browserOf(lane: Lane): Promise<Browser> {
-    if (this.#closed) return Promise.reject(new GalleyError('the browser was closed'));
-    if (!lane.browser) {
+  #browserOf(): Promise<Browser> {
+    if (this.#closing) return Promise.reject(new GalleyError('the browser was closed'));
+    if (!this.#browser) {
       const started = this.#start();
-      lane.browser = started;
+      this.#browser = started;
+      this.#photoContext = undefined;
       started.then(
-        (browser) => browser.once('disconnected', () => lane.browser === started && (lane.browser = undefined)),
+        (browser) => browser.once('disconnected', () => this.#browser === started && (this.#browser = undefined)),
         () => undefined,
       );
     }
-    return lane.browser;
+    return this.#browser;
+  }
+
+  #photoContextOf(browser: Browser): Promise<BrowserContext> {
+    this.#photoContext ??= browser.createBrowserContext();
+    return this.#photoContext;
   }
 
   async #start(): Promise<Browser> {
@@ -174,18 +177,23 @@ export class BrowserSession implements PageSource {
     return browser;
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    await Promise.all(Object.values(this.#lanes).map((lane) => this.#closeLane(lane)));
+  /** Ends the browser; every call waits for the same ending. */
+  close(): Promise<void> {
+    this.#closing ??= this.#end();
+    return this.#closing;
   }
 
-  async #closeLane(lane: Lane): Promise<void> {
-    const starting = lane.browser;
-    lane.browser = undefined;
-    lane.idle = new Map();
+  async #end(): Promise<void> {
+    const starting = this.#browser;
+    const photoContext = this.#photoContext;
+    this.#browser = undefined;
+    this.#idle = new Map();
     const browser = await starting?.catch(() => undefined);
     if (!browser) return;
-    if ('wsEndpoint' in this.target) return browser.disconnect();
+    if ('wsEndpoint' in this.target) {
+      await photoContext?.then((context) => context.close()).catch(() => undefined);
+      return browser.disconnect();
+    }
     // A browser busy with a stuck page can take long to close: after a grace period, kill it.
     const closed = browser.close().then(
       () => true,
@@ -200,10 +208,6 @@ export class BrowserSession implements PageSource {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-function newLane(): Lane {
-  return { browser: undefined, idle: new Map() };
 }
 
 /** However galley ends, the browser it launched ends with it. */
