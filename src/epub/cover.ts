@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import type { Page } from 'puppeteer-core';
 import type { DocumentModel, Notice } from '../document/model.js';
 import { PHOTOGRAPHED } from '../pdf/browser-session.js';
 import { guardPage } from '../pdf/request-policy.js';
+import { showHtml } from '../pdf/show-html.js';
 import type { TemplateSet } from '../render/templates.js';
 import type { BookMetadata } from './book-metadata.js';
 
@@ -88,15 +89,14 @@ async function renderCover(book: BookMetadata, templates: TemplateSet, session: 
   try {
     const fontDirs = coverFontDirs();
     const fonts = { serif: folderUrl(fontDirs.serif), sans: folderUrl(fontDirs.sans) };
-    const htmlFile = path.join(workDir, 'cover.html');
-    await writeFile(htmlFile, templates.render.cover({ ...book, fonts, titleSize: titleSize(book.title), width: COVER_WIDTH, height: COVER_HEIGHT }));
+    const html = templates.render.cover({ ...book, fonts, titleSize: titleSize(book.title), width: COVER_WIDTH, height: COVER_HEIGHT });
     await guardPage(page, [workDir, path.dirname(templates.files.cover), fontDirs.serif, fontDirs.sans], warnings);
     // A page taken back from the pool keeps its viewport: setting it again would cost a relayout.
     const viewport = page.viewport();
     if (viewport?.width !== COVER_WIDTH || viewport.height !== COVER_HEIGHT || viewport.deviceScaleFactor !== 1) {
       await page.setViewport({ width: COVER_WIDTH, height: COVER_HEIGHT, deviceScaleFactor: 1 });
     }
-    await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
+    await showHtml(page, html, workDir);
     await page.evaluate('document.fonts.ready.then(() => document.fonts.status)');
     const bytes = await page.screenshot({ type: 'png', optimizeForSpeed: true });
     return { bytes, warnings };

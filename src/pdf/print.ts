@@ -1,7 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { DocumentModel, Notice } from '../document/model.js';
 import type { Paper } from '../options.js';
 import { renderPrintBody } from '../document/render.js';
@@ -14,6 +13,7 @@ import { writePdfMetadata } from './metadata.js';
 import { headingTexts } from './outline.js';
 import { createPrintMarkdown } from './print-markup.js';
 import { guardPage } from './request-policy.js';
+import { showHtml } from './show-html.js';
 
 const printMarkdown = createPrintMarkdown();
 
@@ -50,13 +50,11 @@ export async function printPdf(session: PageSource, doc: DocumentModel, template
   const page = await session.newPage('print');
   const warnings: Notice[] = [];
   try {
-    const htmlFile = path.join(workDir, 'print.html');
     const html = renderPrintHtml(doc, templates, settings);
-    await writeFile(htmlFile, html);
     const templateDirs = Object.values(templates.files).map((file) => path.dirname(file));
     const imageDirs = [...doc.images.values()].map((image) => path.dirname(image.path));
     await guardPage(page, [workDir, path.dirname(doc.sourcePath), ...imageDirs, ...templateDirs, ...fontDirs()], warnings, session.remoteAccess);
-    await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
+    await showHtml(page, html, workDir);
     const printed = await page.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true });
     const { bytes, pages } = await writePdfMetadata(printed, doc, settings.version, headingTexts(html));
     return { bytes, pages, warnings };

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -44,6 +44,24 @@ describe('reproducible editions', () => {
     expect(metadata.get('xmp:modifydate')).toBe('2023-11-14T22:13:20Z');
     const epub = await readEpub(path.join(dir, 'epoch-a', 'beyond-utopia.epub'));
     expect(epub.text.get('OEBPS/content.opf')).toContain('<meta property="dcterms:modified">2023-11-14T22:13:20Z</meta>');
+  });
+});
+
+describe('reused pages', () => {
+  it('give a document the same bytes after other documents as when it is built alone', async () => {
+    const batch = path.join(dir, 'batch');
+    await mkdir(batch);
+    await writeFile(path.join(batch, 'a-first.md'), '---\ntitle: First\npaper: a5\nlang: ko\n---\n# 첫째\n\n긴 글입니다.[^1]\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n[^1]: 주석.\n');
+    await writeFile(path.join(batch, 'a-second.md'), '---\ntitle: Second\nlang: en\n---\n## One\n\nText.\n\n## Two\n\nMore text.\n');
+    await copyFile('content/beyond-utopia.md', path.join(batch, 'beyond-utopia.md'));
+    const together = path.join(dir, 'batch-out');
+    const alone = path.join(dir, 'alone-out');
+    expect((await runCli('build', batch, '--out', together, '--jobs', '1')).code).toBe(0);
+    expect((await runCli('build', 'content/beyond-utopia.md', '--out', alone)).code).toBe(0);
+    for (const format of ['pdf', 'epub']) {
+      const [after, first] = await Promise.all([together, alone].map((out) => readFile(path.join(out, `beyond-utopia.${format}`))));
+      expect(after!.equals(first!), format).toBe(true);
+    }
   });
 });
 
