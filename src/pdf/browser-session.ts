@@ -14,6 +14,9 @@ const CHROME_ARGS = [
   '--disable-quic',
   '--disable-dev-shm-usage',
   '--font-render-hinting=none',
+  // Each window's omnibox pop-ups (WebUI pages that headless never shows) and a spare renderer
+  // process cost about 60 MB each.
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,SpareRendererForSitePerProcess',
 ];
 
 const CLOSE_GRACE_MS = 2_000;
@@ -52,6 +55,7 @@ export class BrowserSession implements PageSource {
   /** The context of photographed pages, in the browser above. */
   #photoContext: Promise<BrowserContext> | undefined;
   #idle = new Map<string, Page[]>();
+  #launchTab: Page | undefined;
   #launches = 0;
   /** Set by close(): work given up but still running must not start a browser that nobody ends. */
   #closing: Promise<void> | undefined;
@@ -134,11 +138,18 @@ export class BrowserSession implements PageSource {
     for (let page = idle.pop(); page; page = idle.pop()) {
       if (!page.isClosed() && page.browser() === browser) return page;
     }
-    const context = purpose === PHOTOGRAPHED ? await this.#photoContextOf(browser) : browser.defaultBrowserContext();
-    const page = await context.newPage();
+    const page = purpose === PHOTOGRAPHED ? await (await this.#photoContextOf(browser)).newPage() : await this.#newTab(browser);
     this.#purposes.set(page, purpose);
     page.once('close', () => this.#purposes.delete(page));
     return page;
+  }
+
+  /** The tab Chrome opened at launch, if no one has it yet; else a new tab. */
+  #newTab(browser: Browser): Promise<Page> {
+    const launchTab = this.#launchTab;
+    this.#launchTab = undefined;
+    if (launchTab && !launchTab.isClosed() && launchTab.browser() === browser) return Promise.resolve(launchTab);
+    return browser.newPage();
   }
 
   #browserOf(): Promise<Browser> {
@@ -167,13 +178,16 @@ export class BrowserSession implements PageSource {
     const browser = await puppeteer.launch({
       executablePath: this.target.executablePath,
       headless: true,
-      args: process.getuid?.() === 0 ? [...CHROME_ARGS, '--no-sandbox'] : CHROME_ARGS,
+      // A copy: puppeteer takes the --disable-features flag out of the array it is given.
+      args: process.getuid?.() === 0 ? [...CHROME_ARGS, '--no-sandbox'] : [...CHROME_ARGS],
       // galley closes the browser itself on Ctrl-C, after stopping its work (see build()).
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
     killOnExit(browser);
+    // Taken by the first page asked for, rather than left idle with a renderer of its own.
+    [this.#launchTab] = await browser.pages();
     return browser;
   }
 

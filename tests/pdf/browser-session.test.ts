@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BrowserSession } from '../../src/pdf/browser-session.js';
+import { BrowserSession, PHOTOGRAPHED } from '../../src/pdf/browser-session.js';
 import { findBrowser } from '../../src/pdf/find-browser.js';
 
 async function newSession(): Promise<BrowserSession> {
@@ -15,6 +15,18 @@ describe('BrowserSession', () => {
     const other = await session.newPage('measure');
     expect(other).not.toBe(page);
     expect(session.launches).toBe(1);
+  });
+
+  it('uses the tab Chrome opens at launch, set up like any new page', async () => {
+    await using session = await newSession();
+    const first = await session.newPage('print');
+    const browser = first.browser();
+    const second = await session.newPage('print');
+    expect(await browser.pages()).toEqual([first, second]);
+    expect(first.viewport()).toEqual(second.viewport());
+    const cover = await session.newPage(PHOTOGRAPHED);
+    expect(cover.browserContext()).not.toBe(browser.defaultBrowserContext());
+    expect(await browser.pages()).toHaveLength(3);
   });
 
   it('starts no browser once closed, so work given up cannot leave one running', async () => {
