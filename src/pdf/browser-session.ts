@@ -208,15 +208,18 @@ export class BrowserSession implements PageSource {
       await photoContext?.then((context) => context.close()).catch(() => undefined);
       return browser.disconnect();
     }
-    // A browser busy with a stuck page can take long to close: after a grace period, kill it.
-    const closed = browser.close().then(
-      () => true,
-      () => false,
-    );
-    const grace = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CLOSE_GRACE_MS).unref());
-    await Promise.race([closed, grace]);
+    // Nothing in the browser is worth a graceful shutdown (its profile is temporary, and a stuck
+    // page could hold one up): its processes are ended at once, and puppeteer then removes the profile.
     const child = browser.process();
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+    await Promise.race([browser.close().catch(() => undefined), grace]);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
