@@ -1,6 +1,7 @@
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { loadDocument, type LoadOptions } from './document/load.js';
+import { documentName, loadDocument, type LoadOptions } from './document/load.js';
 import type { DocumentModel } from './document/model.js';
 import { describeError, GalleyError } from './errors.js';
 import { RemoteImageCache } from './net/remote-images.js';
@@ -111,6 +112,7 @@ export class Builder {
     { stop, force = this.options.force, started = Date.now(), problems = [] }: { stop?: AbortSignal | undefined; force?: boolean; started?: number; problems?: string[] } = {},
   ): Promise<BuildSummary> {
     reporter.begin(files.length);
+    if (await this.#certainToBuild(files, force)) this.#session.warmUp();
     const documents: DocumentResult[] = [];
     const limit = pLimit(this.options.jobs);
     const outputNames = new Map<string, string>();
@@ -145,6 +147,13 @@ export class Builder {
     };
     reporter.end(summary);
     return summary;
+  }
+
+  /** True when a document will be built whatever its inputs (--force, or no manifest yet): the browser can start at once. */
+  async #certainToBuild(files: string[], force: boolean): Promise<boolean> {
+    if (force) return files.length > 0;
+    const missing = await Promise.all(files.map((file) => access(manifestPath(this.options.outDir, documentName(file))).then(() => false, () => true)));
+    return missing.includes(true);
   }
 
   async #buildOne(file: string, force: boolean, stop: AbortSignal | undefined): Promise<DocumentResult> {
@@ -229,7 +238,7 @@ function failed(source: string, error: unknown, began: number, verbose = false):
 }
 
 function outputCollision(names: Map<string, string>, file: string): GalleyError | undefined {
-  const name = path.basename(file, path.extname(file));
+  const name = documentName(file);
   const earlier = names.get(name);
   if (earlier) return new GalleyError(`its outputs would overwrite those of ${earlier}: give one of them another name`, { file });
   names.set(name, file);

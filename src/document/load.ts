@@ -31,6 +31,11 @@ export const DEFAULT_LOAD_OPTIONS: LoadOptions = {
   remoteImages: undefined,
 };
 
+/** The name a document's outputs take: its file name without the extension. */
+export function documentName(sourcePath: string): string {
+  return path.basename(sourcePath, path.extname(sourcePath));
+}
+
 /** Reads one Markdown file into the document model. Every problem is a GalleyError naming the file. */
 export async function loadDocument(sourcePath: string, options: LoadOptions = DEFAULT_LOAD_OPTIONS): Promise<DocumentModel> {
   try {
@@ -49,7 +54,7 @@ async function parseDocumentFile(sourcePath: string, options: LoadOptions): Prom
     throw new GalleyError('the document has no text after its front matter', { line: bodyStartLine });
   }
 
-  const name = path.basename(sourcePath, path.extname(sourcePath));
+  const name = documentName(sourcePath);
   const headingTitle = takeTitleHeading(tokens, frontMatter.title === undefined);
   const metadata = toMetadata(frontMatter, frontMatter.title ?? headingTitle ?? name);
   const root = await realpath(path.dirname(sourcePath));
