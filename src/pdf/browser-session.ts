@@ -205,6 +205,8 @@ export class BrowserSession implements PageSource {
     const browser = await starting?.catch(() => undefined);
     if (!browser) return;
     if ('wsEndpoint' in this.target) {
+      // The browser is someone else's: leave it as it was found.
+      await Promise.all([...this.#purposes.keys()].map((page) => page.close().catch(() => undefined)));
       await photoContext?.then((context) => context.close()).catch(() => undefined);
       return browser.disconnect();
     }

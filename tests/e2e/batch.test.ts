@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Builder } from '../../src/build.js';
 import { lineReporter } from '../../src/report/lines.js';
@@ -131,13 +132,20 @@ describe('a remote browser', () => {
     chromium.kill('SIGKILL');
   });
 
-  it('--browser-ws prints with a running Chrome and leaves it running', async () => {
+  it('--browser-ws prints with a running Chrome and leaves it running, as it was', async () => {
     const folder = await corpus('remote-browser', 2);
     const result = await runCli('build', folder, '--out', path.join(folder, 'out'), '--browser-ws', endpoint);
     expect(result.code, result.stderr).toBe(0);
     expect((await readdir(path.join(folder, 'out'))).filter((name) => name.endsWith('.pdf')).sort()).toEqual(['doc-1.pdf', 'doc-2.pdf']);
     expect((await readPdf(path.join(folder, 'out', 'doc-1.pdf'))).pages[0]).toContain('Text of document 1.');
     expect(chromium.exitCode).toBeNull();
+    const browser = await puppeteer.connect({ browserWSEndpoint: endpoint });
+    try {
+      expect((await browser.pages()).map((page) => page.url())).toEqual(['about:blank']);
+      expect(browser.browserContexts()).toHaveLength(1);
+    } finally {
+      await browser.disconnect();
+    }
   });
 });
 
