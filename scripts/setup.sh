@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes this checkout ready to build and test: Debian packages when missing, npm packages from the
-# lockfile when they changed, then the TypeScript build. Safe to run again; quick when nothing changed.
+# lockfile when they changed, then the build (type check, then the bundle the bin runs). Safe to run
+# again; quick when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +27,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >&2
 fi
 
-npx --no-install tsc -p . >&2
+npm run --silent build >&2

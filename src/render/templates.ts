@@ -1,10 +1,10 @@
 import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { GalleyError } from '../errors.js';
+import { PACKAGE_ROOT } from '../version.js';
 
-export const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export const BUILTIN_TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
 
 const TEMPLATE_FILES = {
   printHtml: 'print.html',

@@ -1,0 +1,28 @@
+// Bundles src/cli.ts and its dependencies into dist/ for the galley bin: one file to load instead
+// of hundreds of modules saves about 0.2 s at every start. Type checking is tsc's job (npm run build).
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'dist');
+
+await rm(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: [path.join(root, 'src', 'cli.ts')],
+  outdir,
+  bundle: true,
+  // Lazily imported parts (the browser, the EPUB maker, pdf-lib) stay in chunks of their own.
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  // The CommonJS packages in the bundle call require() for Node's own modules.
+  banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+  // Loaded from node_modules as they are: they read __filename and __dirname, which a bundle in
+  // ES module form does not have (@puppeteer/browsers through its proxy and yargs packages).
+  external: ['write-file-atomic', '@puppeteer/browsers'],
+  logLevel: 'warning',
+});

@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { epubcheck, packageOf, pngSize, readEpub } from '../helpers/epub.js';
+import { readPdf } from '../helpers/pdf.js';
+
+const BIN = path.resolve('bin/galley.js');
+const run = promisify(execFile);
+let dir: string;
+
+/** Runs the bin as a user does: the bundle in dist/, not the sources the other tests load. */
+async function galley(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [BIN, ...args], { cwd: dir }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+  );
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'galley-bin-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('the galley bin (the bundle)', () => {
+  it('says its version, from package.json', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect((await galley('--version')).stdout.trim()).toBe(version);
+  });
+
+  it('builds the article into a PDF and a valid EPUB, and verifies them', async () => {
+    const out = path.join(dir, 'out');
+    const built = await galley('build', path.resolve('content/beyond-utopia.md'), '--out', out);
+    expect(built.code, built.stderr).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['beyond-utopia.epub', 'beyond-utopia.manifest.json', 'beyond-utopia.pdf']);
+
+    const pdf = await readPdf(path.join(out, 'beyond-utopia.pdf'));
+    expect(pdf.pages[0]).toContain('Documentary reveals perilous');
+    expect(pdf.fonts.every((font) => font.embedded)).toBe(true);
+    expect(pdf.fonts.map((font) => font.name).join(' ')).toMatch(/SourceSerif4/);
+
+    const epub = await readEpub(path.join(out, 'beyond-utopia.epub'));
+    const cover = packageOf(epub).manifest.find((item) => item.properties === 'cover-image')!;
+    expect(pngSize(epub.bytes.get(`OEBPS/${cover.href}`)!)).toEqual({ width: 1600, height: 2560 });
+    expect(await epubcheck(path.join(out, 'beyond-utopia.epub'))).toMatchObject({ fatals: 0, errors: 0, warnings: 0 });
+
+    expect((await galley('verify', out)).code).toBe(0);
+  });
+
+  it('reports a bad document in one line and exits 1', async () => {
+    await writeFile(path.join(dir, 'bad.md'), '---js\n{ title: "x" }\n---\nText.\n');
+    const result = await galley('build', 'bad.md', '--out', 'bad-out');
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^bad\.md:1: /)]);
+  });
+});
