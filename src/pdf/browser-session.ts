@@ -54,7 +54,7 @@ export class BrowserSession implements PageSource {
   #browser: Promise<Browser> | undefined;
   /** The context of photographed pages, in the browser above. */
   #photoContext: Promise<BrowserContext> | undefined;
-  #idle = new Map<string, Page[]>();
+  readonly #idle = new Map<string, Page[]>();
   #launchTab: Page | undefined;
   #launches = 0;
   /** Set by close(): work given up but still running must not start a browser that nobody ends. */
@@ -200,8 +200,6 @@ export class BrowserSession implements PageSource {
   async #end(): Promise<void> {
     const starting = this.#browser;
     const photoContext = this.#photoContext;
-    this.#browser = undefined;
-    this.#idle = new Map();
     const browser = await starting?.catch(() => undefined);
     if (!browser) return;
     if ('wsEndpoint' in this.target) {
