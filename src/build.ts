@@ -18,8 +18,8 @@ import {
 } from './output/manifest.js';
 import { archiveEdition } from './output/archive.js';
 import { writeOutputs, type PendingOutput } from './output/write.js';
-import { BrowserSession, type BrowserTarget, type PageSource } from './pdf/browser-session.js';
-import { findBrowser } from './pdf/find-browser.js';
+import { BrowserSession, type BrowserTarget, type PageSource } from './browser/session.js';
+import { findBrowser } from './browser/find.js';
 import { loadTemplates, type TemplateSet } from './render/templates.js';
 import type { BuildSummary, DocumentResult, Reporter } from './report/reporter.js';
 import { collectSources } from './sources.js';

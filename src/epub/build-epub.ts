@@ -6,13 +6,14 @@ import type { TemplateSet } from '../render/templates.js';
 import { accessibilityMetadata } from './accessibility.js';
 import { bookMetadata, type BookMetadata } from './book-metadata.js';
 import { chapterHref, planChapters, tocTree, type PlannedChapter } from './chapters.js';
-import { imageExtension, makeCover, type CoverImage, type PageMaker } from './cover.js';
+import type { PageSource } from '../browser/session.js';
+import { imageExtension, makeCover, type CoverImage } from './cover.js';
 import { renderChapterBodies } from './ebook-markup.js';
 import { restoreDroppedAttributes } from './kept-attributes.js';
 
 export interface EpubSettings {
   /** Renders the generated cover; the EPUB needs no browser otherwise. */
-  session: PageMaker;
+  session: PageSource;
   /** A chapter starts at each heading of this level or above. */
   splitLevel: number;
 }

@@ -1,19 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { DocumentModel, Notice } from '../document/model.js';
 import type { Paper } from '../options.js';
 import { renderPrintBody } from '../document/render.js';
 import { titleBlockContext } from '../render/context.js';
 import type { TemplateSet } from '../render/templates.js';
-import type { PageSource } from './browser-session.js';
-import { fontDirs, fontFaceCss } from './fonts.js';
+import { withGuardedPage } from '../browser/guarded-page.js';
+import type { PageSource } from '../browser/session.js';
+import { fontDirs, fontFaceCss } from '../render/fonts.js';
+import { finishPdf } from './finish.js';
 import { hyphenateHtml } from './hyphenate.js';
-import { writePdfMetadata } from './metadata.js';
 import { headingTexts } from './outline.js';
 import { createPrintMarkdown } from './print-markup.js';
-import { guardPage } from './request-policy.js';
-import { showHtml } from './show-html.js';
 
 const printMarkdown = createPrintMarkdown();
 
@@ -46,20 +43,13 @@ export function renderPrintHtml(doc: DocumentModel, templates: TemplateSet, sett
  * folder, the templates' folders and the font packages only; every other request is refused and reported.
  */
 export async function printPdf(session: PageSource, doc: DocumentModel, templates: TemplateSet, settings: PrintSettings): Promise<PrintedPdf> {
-  const workDir = await mkdtemp(path.join(os.tmpdir(), 'galley-print-'));
-  const page = await session.newPage('print');
-  const warnings: Notice[] = [];
-  try {
-    const html = renderPrintHtml(doc, templates, settings);
-    const templateDirs = Object.values(templates.files).map((file) => path.dirname(file));
-    const imageDirs = [...doc.images.values()].map((image) => path.dirname(image.path));
-    await guardPage(page, [workDir, path.dirname(doc.sourcePath), ...imageDirs, ...templateDirs, ...fontDirs()], warnings, session.remoteAccess);
-    await showHtml(page, html, workDir);
-    const printed = await page.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true });
-    const { bytes, pages } = await writePdfMetadata(printed, doc, settings.version, headingTexts(html));
-    return { bytes, pages, warnings };
-  } finally {
-    await session.release(page);
-    await rm(workDir, { recursive: true, force: true });
-  }
+  const html = renderPrintHtml(doc, templates, settings);
+  const templateDirs = Object.values(templates.files).map((file) => path.dirname(file));
+  const imageDirs = [...doc.images.values()].map((image) => path.dirname(image.path));
+  const allowedDirs = [path.dirname(doc.sourcePath), ...imageDirs, ...templateDirs, ...fontDirs()];
+  const { result: printed, refused } = await withGuardedPage(session, 'print', { html, allowedDirs, remoteAccess: session.remoteAccess }, (page) =>
+    page.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true }),
+  );
+  const { bytes, pages } = await finishPdf(printed, doc, settings.version, headingTexts(html));
+  return { bytes, pages, warnings: refused };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import JSZip from 'jszip';
-import { findBrowser } from '../../src/pdf/find-browser.js';
+import { findBrowser } from '../../src/browser/find.js';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findBrowser, NO_BROWSER_MESSAGE } from '../../src/pdf/find-browser.js';
+import { findBrowser, NO_BROWSER_MESSAGE } from '../../src/browser/find.js';
 
 let dir: string;
 beforeEach(async () => {

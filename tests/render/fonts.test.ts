@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fontDirs, fontFaceCss } from '../../src/pdf/fonts.js';
+import { fontDirs, fontFaceCss } from '../../src/render/fonts.js';
 
 interface Face {
   family: string;

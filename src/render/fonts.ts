@@ -19,13 +19,14 @@ const STYLES = ['normal', 'italic'] as const;
 
 const require = createRequire(import.meta.url);
 
-function packageDir(name: string): string {
+/** The folder of one of galley's @fontsource packages, such as `source-serif-4`. */
+export function fontPackageDir(name: string): string {
   return path.dirname(require.resolve(`@fontsource/${name}/package.json`));
 }
 
 /** The folders the print page may load fonts from. */
 export function fontDirs(): string[] {
-  return FONT_PACKAGES.map((font) => packageDir(font.name));
+  return FONT_PACKAGES.map((font) => fontPackageDir(font.name));
 }
 
 /**
@@ -34,7 +35,7 @@ export function fontDirs(): string[] {
  */
 export function fontFaceCss(): string {
   return FONT_PACKAGES.flatMap((font) => {
-    const dir = packageDir(font.name);
+    const dir = fontPackageDir(font.name);
     const subsets = JSON.parse(readFileSync(path.join(dir, 'unicode.json'), 'utf8')) as Record<string, string>;
     return font.weights.flatMap((weight) =>
       STYLES.flatMap((style) =>

@@ -15,7 +15,7 @@ import { xmpPacket } from './xmp.js';
  * renumbers the structure IDs that would make each run's PDF differ. The same information goes
  * into XMP, and the Markdown source is attached, so that the edition carries its own source.
  */
-export async function writePdfMetadata(
+export async function finishPdf(
   printed: Uint8Array,
   doc: DocumentModel,
   version: string,

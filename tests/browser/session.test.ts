@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BrowserSession, PHOTOGRAPHED } from '../../src/pdf/browser-session.js';
-import { findBrowser } from '../../src/pdf/find-browser.js';
+import { BrowserSession, PHOTOGRAPHED } from '../../src/browser/session.js';
+import { findBrowser } from '../../src/browser/find.js';
 
 async function newSession(): Promise<BrowserSession> {
   return new BrowserSession({ executablePath: await findBrowser(undefined) });
