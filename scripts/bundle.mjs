@@ -23,6 +23,6 @@ await build({
   banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
   // Loaded from node_modules as they are: they read __filename and __dirname, which a bundle in
   // ES module form does not have (@puppeteer/browsers through its proxy and yargs packages).
-  external: ['write-file-atomic', '@puppeteer/browsers'],
+  external: ['@puppeteer/browsers'],
   logLevel: 'warning',
 });

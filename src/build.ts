@@ -16,8 +16,8 @@ import {
   type Manifest,
   type OutputRecord,
 } from './output/manifest.js';
-import { archiveEdition } from './output/archive.js';
-import { writeOutputs, type PendingOutput } from './output/write.js';
+import { builtEdition, planArchive } from './output/archive.js';
+import { commitOutputs, type PendingOutput } from './output/write.js';
 import { BrowserSession, type BrowserTarget, type PageSource } from './browser/session.js';
 import { findBrowser } from './browser/find.js';
 import { loadTemplates, type TemplateSet } from './render/templates.js';
@@ -77,7 +77,12 @@ export class Builder {
     const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;
     this.#session = new BrowserSession(target, remoteAccess);
     this.#remoteImages = remoteAccess && new RemoteImageCache(remoteAccess);
-    this.#loadOptions = { maxDocumentBytes: options.maxDocumentBytes, maxImageBytes: options.maxImageBytes, remoteImages: this.#remoteImages };
+    this.#loadOptions = {
+      maxDocumentBytes: options.maxDocumentBytes,
+      maxImageBytes: options.maxImageBytes,
+      remoteImages: this.#remoteImages,
+      linkBase: options.linkBase,
+    };
   }
 
   /** Loads the templates and finds the browser; a problem there is added to `problems`. */
@@ -166,33 +171,38 @@ export class Builder {
         const inputsSha256 = sha256(JSON.stringify(inputs));
         const manifestFile = manifestPath(this.options.outDir, doc.name);
         const warnings = doc.warnings.map((notice) => `${file}${notice.line ? `:${notice.line}` : ''}: warning: ${notice.message}`);
-        const previous = await readManifest(manifestFile);
-        if (!force && (await isUpToDate(previous, inputsSha256, this.options.outDir))) {
-          const archived = await this.#archive(doc, previous!.outputs.map((output) => output.file), manifestFile, force);
-          return { source: file, status: 'unchanged', outputs: [], warnings: archived, ms: Date.now() - began };
+        const { manifest: previous } = await readManifest(manifestFile);
+        if (!force && previous && (await isUpToDate(previous, inputsSha256, this.options.outDir))) {
+          const archive = await this.#archive(doc, () => builtEdition(this.options.outDir, previous, manifestFile), force);
+          await commitOutputs(archive.copies);
+          return { source: file, status: 'unchanged', outputs: [], warnings: archive.warnings, ms: Date.now() - began };
         }
         this.#session.warmUp();
         const made = await this.#makeOutputs(doc, this.#session.forDocument(deadline.signal));
         deadline.commit();
         const manifest: Manifest = { manifest: 1, source: { file: path.basename(file), sha256: inputs.source }, inputs, inputsSha256, outputs: made.records };
-        await writeOutputs([...made.pending, { path: manifestFile, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) }]);
-        const archived = await this.#archive(doc, made.records.map((record) => record.file), manifestFile, force);
+        const manifestOutput = { path: manifestFile, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) };
+        const archive = await this.#archive(doc, async () => [...made.pending, manifestOutput], force);
+        // All or nothing, the manifest last: a commit cut short leaves the old manifest, and a rebuild.
+        await commitOutputs([...made.pending, ...archive.copies, manifestOutput]);
         const outputs = made.records.map((record) => ({ ...record, path: path.join(this.options.outDir, record.file) }));
         const madeWarnings = made.warnings.map((line) => `${file}: warning: ${line}`);
-        return { source: file, status: 'built', outputs, warnings: [...warnings, ...madeWarnings, ...archived], ms: Date.now() - began };
+        return { source: file, status: 'built', outputs, warnings: [...warnings, ...madeWarnings, ...archive.warnings], ms: Date.now() - began };
       });
     } catch (error) {
       return failed(file, error instanceof GalleyError ? error.inFile(file) : error, began, this.options.verbose);
     }
   }
 
-  /** With --archive, keeps a copy of the edition; says so when --force replaced an archived one. */
-  async #archive(doc: DocumentModel, files: string[], manifestFile: string, force: boolean): Promise<string[]> {
-    if (!this.options.archive) return [];
-    const edition = doc.metadata.edition ?? doc.metadata.updated ?? doc.metadata.date ?? 'undated';
-    const outputs = [...files.map((name) => path.join(this.options.outDir, name)), manifestFile];
-    const { replaced } = await archiveEdition(this.options.outDir, doc.name, edition, outputs, force);
-    return replaced.map((target) => `${doc.sourcePath}: warning: --force replaced the archived ${target}`);
+  /**
+   * With --archive, the copies of the edition (`edition()`: its files, the manifest last) still to
+   * be written, or a refusal before anything is; a warning for each archived file --force replaces.
+   */
+  async #archive(doc: DocumentModel, edition: () => Promise<PendingOutput[]>, force: boolean): Promise<{ copies: PendingOutput[]; warnings: string[] }> {
+    if (!this.options.archive) return { copies: [], warnings: [] };
+    const label = doc.metadata.edition ?? doc.metadata.updated ?? doc.metadata.date ?? 'undated';
+    const { copies, replaced } = await planArchive(this.options.outDir, doc.name, label, await edition(), force);
+    return { copies, warnings: replaced.map((target) => `${doc.sourcePath}: warning: --force replaced the archived ${target}`) };
   }
 
   /** Makes every requested format in memory, the PDF and the EPUB at the same time. */
@@ -223,8 +233,8 @@ export class Builder {
 
   /** The options that change what a document's outputs contain. */
   #outputOptions(): Record<string, unknown> {
-    const { formats, paper, splitLevel, allowRemote } = this.options;
-    return { formats, paper: paper ?? null, splitLevel: splitLevel ?? null, allowRemote };
+    const { formats, paper, splitLevel, allowRemote, linkBase } = this.options;
+    return { formats, paper: paper ?? null, splitLevel: splitLevel ?? null, allowRemote, ...(linkBase ? { linkBase } : {}) };
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,14 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { GalleyError } from './errors.js';
-import { readManifest, sha256 } from './output/manifest.js';
+import { readManifest, readRecordedOutput, sha256, type OutputRecord } from './output/manifest.js';
 
 export interface VerifyResult {
-  /** One line per output: `ok FILE`, or `FILE: what is wrong`. */
+  /** One line per output: `ok FILE`, or `FILE: what is wrong`; one line for a manifest that cannot be read. */
   lines: string[];
+  /** Files that did not match, a broken manifest counted as one. */
   failed: number;
+  /** Files checked: every output of every good manifest, and every broken manifest. */
   checked: number;
 }
 
@@ -21,28 +23,30 @@ export async function verify(outDir: string): Promise<VerifyResult> {
   if (manifests.length === 0) throw new GalleyError('no manifests here: build into this folder first', { file: outDir });
   const result: VerifyResult = { lines: [], failed: 0, checked: 0 };
   for (const manifestFile of manifests) {
-    const manifest = await readManifest(manifestFile);
+    const { manifest, problem: manifestProblem } = await readManifest(manifestFile);
     if (!manifest) {
+      // The broken manifest is the file that failed: nothing it names is read.
+      result.checked += 1;
       result.failed += 1;
-      result.lines.push(`${manifestFile}: not a galley manifest`);
+      result.lines.push(`${manifestFile}: ${manifestProblem}`);
       continue;
     }
+    const folder = path.dirname(manifestFile);
     for (const output of manifest.outputs) {
-      const file = path.join(path.dirname(manifestFile), output.file);
-      const problem = await checkOutput(file, output.sha256, output.bytes);
+      const problem = await checkOutput(folder, output);
       result.checked += 1;
       if (problem) result.failed += 1;
-      result.lines.push(problem ? `${file}: ${problem}` : `ok ${file}`);
+      result.lines.push(problem ? `${path.join(folder, output.file)}: ${problem}` : `ok ${path.join(folder, output.file)}`);
     }
   }
   return result;
 }
 
-async function checkOutput(file: string, expectedSha256: string, expectedBytes: number): Promise<string | undefined> {
-  const bytes = await readFile(file).catch(() => undefined);
-  if (!bytes) return 'missing';
-  if (bytes.byteLength !== expectedBytes) return `changed since it was built (${bytes.byteLength} bytes, the manifest says ${expectedBytes})`;
-  if (sha256(bytes) !== expectedSha256) return 'changed since it was built (its SHA-256 differs from the manifest)';
+async function checkOutput(folder: string, output: OutputRecord): Promise<string | undefined> {
+  const read = await readRecordedOutput(folder, output.file);
+  if (read.problem !== undefined) return read.problem;
+  if (read.bytes.byteLength !== output.bytes) return `changed since it was built (${read.bytes.byteLength} bytes, the manifest says ${output.bytes})`;
+  if (sha256(read.bytes) !== output.sha256) return 'changed since it was built (its SHA-256 differs from the manifest)';
   return undefined;
 }
 

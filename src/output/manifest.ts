@@ -1,37 +1,79 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import * as v from 'valibot';
 import type { DocumentModel } from '../document/model.js';
-import type { Format } from '../options.js';
+import { FORMATS } from '../options.js';
 import type { TemplateSet } from '../render/templates.js';
 
+const SHA256 = /^[0-9a-f]{64}$/;
+const sha256Hex = v.pipe(v.string('must be a SHA-256'), v.regex(SHA256, 'must be a SHA-256 (64 lowercase hexadecimal digits)'));
+const text = v.string('must be text');
+const count = (what: string) => v.pipe(v.number(`must be a number of ${what}`), v.integer(`must be a whole number of ${what}`), v.minValue(0, `must not be negative`));
+
+/** Why an output's `file` is not a plain relative path inside the manifest's folder, if it is not. */
+function outputPathProblem(file: string): string | undefined {
+  if (file === '') return 'is empty';
+  if (/[\u0000-\u001F\u007F]/.test(file)) return 'contains a control character';
+  if (file.includes('\\')) return 'contains a backslash';
+  if (path.posix.isAbsolute(file) || path.win32.isAbsolute(file)) return 'is an absolute path';
+  const segments = file.split('/');
+  if (segments.includes('..')) return 'leaves the folder';
+  if (segments.some((segment) => segment === '' || segment === '.')) return 'is not a plain relative path';
+  return undefined;
+}
+
+const outputFile = v.pipe(
+  v.string('must be a file name'),
+  v.check(
+    (file) => outputPathProblem(file) === undefined,
+    (issue) => `${JSON.stringify(issue.input)} ${outputPathProblem(String(issue.input))}`,
+  ),
+);
+
+const OutputRecordSchema = v.object(
+  {
+    format: v.picklist(FORMATS, `must be one of ${FORMATS.join(', ')}`),
+    file: outputFile,
+    sha256: sha256Hex,
+    bytes: count('bytes'),
+    pages: v.optional(count('pages')),
+    chapters: v.optional(count('chapters')),
+  },
+  'must be an object',
+);
+
 /** Everything an edition is made from. The same inputs give the same outputs. */
-export interface BuildInputs {
-  galley: string;
-  options: Record<string, unknown>;
-  templates: string;
-  source: string;
-  images: Record<string, string>;
-  sourceDateEpoch: string | null;
-}
+const BuildInputsSchema = v.object(
+  {
+    galley: text,
+    options: v.record(v.string(), v.unknown(), 'must be an object'),
+    templates: sha256Hex,
+    source: sha256Hex,
+    images: v.record(v.string(), sha256Hex, 'must be an object'),
+    sourceDateEpoch: v.nullable(text),
+  },
+  'must be an object',
+);
 
-export interface OutputRecord {
-  format: Format;
-  file: string;
-  sha256: string;
-  bytes: number;
-  pages?: number;
-  chapters?: number;
-}
+/** `<out>/<name>.manifest.json`: what an edition was built from and what it holds. Read as input: it may be broken or tampered with. */
+const ManifestSchema = v.object(
+  {
+    manifest: v.literal(1, (issue) => `is ${JSON.stringify(issue.input)}, not a manifest version this galley reads`),
+    source: v.object({ file: text, sha256: sha256Hex }, 'must be an object'),
+    inputs: BuildInputsSchema,
+    inputsSha256: sha256Hex,
+    outputs: v.array(OutputRecordSchema, 'must be a list'),
+  },
+  'is not a galley manifest (not a JSON object)',
+);
 
-/** `<out>/<name>.manifest.json`: what an edition was built from and what it holds. */
-export interface Manifest {
-  manifest: 1;
-  source: { file: string; sha256: string };
-  inputs: BuildInputs;
-  inputsSha256: string;
-  outputs: OutputRecord[];
-}
+export type BuildInputs = v.InferOutput<typeof BuildInputsSchema>;
+export type OutputRecord = v.InferOutput<typeof OutputRecordSchema>;
+export type Manifest = v.InferOutput<typeof ManifestSchema>;
+
+/** A manifest as read: the manifest, or what is wrong with it (`missing` when there is none). */
+export type ManifestReading = { manifest: Manifest; problem?: undefined } | { manifest?: undefined; problem: string };
 
 export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -65,12 +107,53 @@ export async function documentInputs(
   };
 }
 
-export async function readManifest(file: string): Promise<Manifest | undefined> {
+const MANIFEST_MAX_BYTES = 16 * 1024 * 1024;
+
+export async function readManifest(file: string): Promise<ManifestReading> {
+  let text: string;
   try {
-    const manifest = JSON.parse(await readFile(file, 'utf8')) as Manifest;
-    return manifest.manifest === 1 ? manifest : undefined;
-  } catch {
-    return undefined;
+    const info = await stat(file);
+    if (info.size > MANIFEST_MAX_BYTES) return { problem: `is ${info.size} bytes, too large for a galley manifest` };
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: code === 'ENOENT' ? 'missing' : `cannot be read (${code ?? String(error)})` };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { problem: `is not JSON (${(error as Error).message})` };
+  }
+  const result = v.safeParse(ManifestSchema, data, { abortEarly: true });
+  return result.success ? { manifest: result.output } : { problem: describeIssue(result.issues[0]) };
+}
+
+/** `outputs[0].file "../x" leaves the folder`: where in the manifest, and what is wrong there. */
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const where = (issue.path ?? [])
+    .map((item) => (typeof item.key === 'number' ? `[${item.key}]` : `.${String(item.key)}`))
+    .join('')
+    .replace(/^\./, '');
+  if (!where) return issue.message;
+  const missing = issue.kind === 'schema' && issue.type === 'object' && issue.received === 'undefined';
+  return `${where} ${missing ? 'is missing' : issue.message}`;
+}
+
+/**
+ * Reads an output a manifest names, from inside the manifest's folder only: a symbolic link that
+ * leads out of it, or anything but a regular file, is refused without being read.
+ */
+export async function readRecordedOutput(folder: string, file: string): Promise<{ bytes: Buffer; problem?: undefined } | { problem: string }> {
+  try {
+    const [realFolder, real] = await Promise.all([realpath(folder), realpath(path.join(folder, file))]);
+    const relative = path.relative(realFolder, real);
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return { problem: 'is a link to a file outside the folder' };
+    if (!(await stat(real)).isFile()) return { problem: 'is not a regular file' };
+    return { bytes: await readFile(real) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: code === 'ENOENT' ? 'missing' : `cannot be read (${code ?? String(error)})` };
   }
 }
 
@@ -78,8 +161,8 @@ export async function readManifest(file: string): Promise<Manifest | undefined> 
 export async function isUpToDate(manifest: Manifest | undefined, inputsSha256: string, outDir: string): Promise<boolean> {
   if (!manifest || manifest.inputsSha256 !== inputsSha256) return false;
   for (const output of manifest.outputs) {
-    const info = await stat(path.join(outDir, output.file)).catch(() => undefined);
-    if (info?.size !== output.bytes) return false;
+    const info = await lstat(path.join(outDir, output.file)).catch(() => undefined);
+    if (!info?.isFile() || info.size !== output.bytes) return false;
   }
   return true;
 }

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,32 @@ describe('galley verify', () => {
     const run = await runCli('verify', empty);
     expect(run).toMatchObject({ code: 1, lines: [`${empty}: no manifests here: build into this folder first`] });
   });
+
+  it('reports a broken or tampered manifest in one line, reads nothing outside the folder, and checks the others', async () => {
+    const source = path.join(dir, 'kept.md');
+    const out = path.join(dir, 'verify-tampered');
+    await writeFile(source, '---\ntitle: Kept\ndate: 2024-03-01\n---\nText.\n');
+    expect((await runCli('build', source, '--out', out)).code).toBe(0);
+    const good = JSON.parse(await readFile(path.join(out, 'kept.manifest.json'), 'utf8'));
+    const passwd = await stat('/etc/passwd');
+    const pointingAt = (file: string) => ({ ...good, outputs: [{ ...good.outputs[0], file, bytes: 1 }] });
+    await writeFile(path.join(out, 'broken.manifest.json'), '{"manifest":1}');
+    await writeFile(path.join(out, 'escape.manifest.json'), JSON.stringify(pointingAt('../../etc/passwd')));
+    await writeFile(path.join(out, 'linked.manifest.json'), JSON.stringify(pointingAt('linked.pdf')));
+    await symlink('/etc/passwd', path.join(out, 'linked.pdf'));
+
+    const run = await runCli('verify', out);
+    expect(run.code).toBe(1);
+    expect(run.lines).toEqual([
+      `${path.join(out, 'broken.manifest.json')}: source is missing`,
+      `${path.join(out, 'escape.manifest.json')}: outputs[0].file "../../etc/passwd" leaves the folder`,
+      `ok ${path.join(out, 'kept.pdf')}`,
+      `ok ${path.join(out, 'kept.epub')}`,
+      `${path.join(out, 'linked.pdf')}: is a link to a file outside the folder`,
+      '2 of 5 files match their manifests',
+    ]);
+    expect(run.stderr + run.stdout).not.toContain(`${passwd.size} bytes`);
+  });
 });
 
 describe('galley build --archive', () => {
@@ -65,5 +92,48 @@ describe('galley build --archive', () => {
     expect((await runCli('build', source, '--out', out, '--archive')).code).toBe(0);
     expect((await readdir(path.join(out, 'archive', 'paper'))).sort()).toEqual(['2', '3']);
     expect((await runCli('verify', out)).code).toBe(0);
+  });
+
+  it('writes nothing at all when it refuses, so the next run rebuilds', async () => {
+    const source = path.join(dir, 'refused.md');
+    const out = path.join(dir, 'archive-refused');
+    await writeFile(source, '---\ntitle: Refused\nedition: 1\ndate: 2024-03-01\n---\nFirst text.\n');
+    expect((await runCli('build', source, '--out', out, '--archive')).code).toBe(0);
+    const names = ['refused.pdf', 'refused.epub', 'refused.manifest.json'];
+    const snapshot = () => Promise.all(names.map(async (name) => ({ name, bytes: await readFile(path.join(out, name)), mtime: (await stat(path.join(out, name))).mtimeMs })));
+    const before = await snapshot();
+
+    await writeFile(source, '---\ntitle: Refused\nedition: 1\ndate: 2024-03-01\n---\nOther text, same edition.\n');
+    const refused = await runCli('build', source, '--out', out, '--archive');
+    expect(refused.code).toBe(1);
+    expect(refused.lines).toHaveLength(1);
+    expect(refused.lines[0]).toMatch(/is already archived in .* with other contents/);
+    expect(await snapshot()).toEqual(before);
+    expect((await readdir(out)).sort()).toEqual(['archive', ...names].sort());
+
+    const next = await runCli('build', source, '--out', out);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.lines.at(-1)).toMatch(/^built /);
+  });
+
+  it('does not copy into the archive a file outside the folder that a tampered manifest names', async () => {
+    const source = path.join(dir, 'leaky.md');
+    const out = path.join(dir, 'archive-tampered');
+    const secret = path.join(dir, 'secret.txt');
+    await writeFile(secret, 'not for the archive\n');
+    await writeFile(source, '---\ntitle: Leaky\nedition: 1\ndate: 2024-03-01\n---\nText.\n');
+    expect((await runCli('build', source, '--out', out, '--format', 'pdf')).code).toBe(0);
+    const manifestFile = path.join(out, 'leaky.manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
+    const secretBytes = await readFile(secret);
+    const stolen = { format: 'pdf', file: '../secret.txt', sha256: createHash('sha256').update(secretBytes).digest('hex'), bytes: secretBytes.byteLength };
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, outputs: [...manifest.outputs, stolen] }));
+
+    const run = await runCli('build', source, '--out', out, '--archive', '--format', 'pdf');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.lines.at(-1)).toMatch(/^built /);
+    const folder = path.join(out, 'archive', 'leaky', '1');
+    expect((await readdir(folder)).sort()).toEqual(['leaky.manifest.json', 'leaky.pdf']);
+    for (const name of await readdir(folder)) expect((await readFile(path.join(folder, name))).includes(secretBytes)).toBe(false);
   });
 });
