@@ -3,6 +3,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { documentName, loadDocument, type LoadOptions } from './document/load.js';
 import type { DocumentModel } from './document/model.js';
+import { naturalSplitLevel } from './document/sections.js';
 import { describeError, GalleyError } from './errors.js';
 import { RemoteImageCache } from './net/remote-images.js';
 import type { BuildOptions, Format } from './options.js';
@@ -215,7 +216,7 @@ export class Builder {
         ? printPdf(pages, doc, this.#templates, { paper: this.options.paper ?? doc.metadata.paper ?? 'a4', version: GALLEY_VERSION })
         : undefined,
       formats.includes('epub')
-        ? buildEpub(doc, this.#templates, { session: pages, splitLevel: this.options.splitLevel ?? doc.metadata.splitLevel ?? 2 })
+        ? buildEpub(doc, this.#templates, { session: pages, splitLevel: this.options.splitLevel ?? doc.metadata.splitLevel ?? naturalSplitLevel(doc.blocks) })
         : undefined,
     ]);
     const pending: PendingOutput[] = [];

@@ -39,6 +39,7 @@ interface BuildFlags {
   maxDocumentSize: string;
   maxImageSize: string;
   allowRemote: boolean;
+  linkBase?: string;
   jobs?: string;
   force: boolean;
   archive: boolean;
@@ -69,7 +70,7 @@ export async function main(argv: string[], io: Io = processIo, stop: AbortSignal
       const options = toBuildOptions(paths, flags, fail);
       const { watch } = await import('./watch.js');
       const summary = await watch(options, await chooseReporter(flags, { ...io, terminal: undefined }), stop);
-      exitCode = summary.failed > 0 ? 1 : 0;
+      exitCode = summary.interrupted ? INTERRUPTED : summary.failed > 0 ? 1 : 0;
     },
   );
 
@@ -116,6 +117,7 @@ function addBuildOptions(command: Command): Command {
     .option('--max-document-size <MB>', 'largest Markdown file read', '10')
     .option('--max-image-size <MB>', 'largest image read or downloaded', '50')
     .option('--allow-remote', 'fetch http(s) images and styles (never from local or private addresses)', false)
+    .option('--link-base <url>', 'turn relative links to files outside the edition into links under this http(s) address')
     .option('-q, --quiet', 'print nothing but errors', false)
     .option('--json', 'print a report of the run on stdout, as JSON', false)
     .option('--verbose', 'show the stack of unexpected errors', false);
@@ -149,12 +151,25 @@ function toBuildOptions(paths: string[], flags: BuildFlags, fail: (message: stri
     maxDocumentBytes: positive('--max-document-size', flags.maxDocumentSize) * MEGABYTE,
     maxImageBytes,
     allowRemote: flags.allowRemote,
+    linkBase: flags.linkBase === undefined ? undefined : linkBase(flags.linkBase, fail),
     remoteAccess: { maxBytes: maxImageBytes, timeoutMs: Math.min(timeoutMs, REMOTE_TIMEOUT_MS), allowAddress: isPublicAddress },
     jobs: flags.jobs === undefined ? Math.max(1, os.availableParallelism()) : whole('--jobs', flags.jobs, 64),
     force: flags.force,
     archive: flags.archive,
     verbose: flags.verbose,
   };
+}
+
+/** --link-base: an absolute http(s) address, kept as a folder (ending in /) so that links resolve under it. */
+function linkBase(value: string, fail: (message: string) => never): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(`--link-base takes an http or https address, not "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(`--link-base takes an http or https address, not "${value}"`);
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
 /** Stderr gets a progress bar on a terminal (not while watching), else plain lines; --json adds the report on stdout. */
@@ -166,14 +181,16 @@ async function chooseReporter(flags: BuildFlags, io: Io): Promise<Reporter> {
   return flags.json ? allOf(forPeople, jsonReporter(io.stdout)) : forPeople;
 }
 
-/** Aborted on the first Ctrl-C or SIGTERM; a second one ends the process at once. */
+/**
+ * Aborted on the first Ctrl-C, SIGTERM or SIGHUP (a closed terminal or SSH session); a second one
+ * ends the process at once (the browser, on its pipe, and the run's reaper end with it).
+ */
 function interruptSignal(): AbortSignal {
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(INTERRUPTED);
     controller.abort();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   return controller.signal;
 }

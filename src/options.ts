@@ -4,10 +4,13 @@ import type { RemoteAccess } from './net/guarded-fetch.js';
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 // C0 controls other than tab, line feed and carriage return, and DEL: not allowed in XML 1.0.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+// A high surrogate with no low one after it, or a low one with no high one before (YAML's "\uD800"
+// makes one): encodeURIComponent throws on them, and they are not text in UTF-8 or XML.
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const text = v.pipe(
   v.string('must be text'),
-  v.transform((value) => value.replace(CONTROL_CHARACTERS, '').trim()),
+  v.transform((value) => value.replace(CONTROL_CHARACTERS, '').replace(LONE_SURROGATES, '\uFFFD').trim()),
 );
 
 const isoDate = v.pipe(
@@ -49,6 +52,12 @@ const edition = v.pipe(
 
 const splitLevel = v.pipe(v.number('must be a heading level from 1 to 6'), v.integer('must be a heading level from 1 to 6'), v.minValue(1, 'must be a heading level from 1 to 6'), v.maxValue(6, 'must be a heading level from 1 to 6'));
 
+const webAddress = v.pipe(
+  text,
+  v.check((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), 'must be an http or https address'),
+  v.transform((value) => (value.endsWith('/') ? value : `${value}/`)),
+);
+
 /** Every front matter key galley reads. Anything else is reported as unknown, never passed on. */
 export const FrontMatterSchema = v.object({
   title: v.optional(text),
@@ -66,6 +75,7 @@ export const FrontMatterSchema = v.object({
   identifier: v.optional(text),
   rights: v.optional(text),
   split_level: v.optional(splitLevel),
+  link_base: v.optional(webAddress),
 });
 
 export type FrontMatter = v.InferOutput<typeof FrontMatterSchema>;
@@ -92,6 +102,8 @@ export interface BuildOptions {
   /** --allow-remote: fetch http(s) resources, with `remoteAccess`'s limits and address policy. */
   allowRemote: boolean;
   remoteAccess: RemoteAccess;
+  /** --link-base: relative links to files outside the edition become links under this address (wins over front matter). */
+  linkBase?: string | undefined;
   /** Documents built at the same time (--jobs, default: the number of CPUs). */
   jobs: number;
   /** Rebuild even what is up to date, and replace a different archived edition (--force). */

@@ -14,20 +14,31 @@ export interface SplitSource {
   warnings: Notice[];
 }
 
-const OPENER = /^---([^\r\n]*)\r?\n/;
+const OPENER = /^---(?:[ \t]*|[ \t]*([A-Za-z][\w+.-]*)[ \t]*)\r?\n/;
 const CLOSER = /^(?:---|\.\.\.)[ \t]*$/m;
 const YAML_LANGUAGES = ['', 'yaml', 'yml'];
+/** A YAML mapping's first line: `key:` followed by a space or the end of the line (a key may be quoted). */
+const KEY_LINE = /^(?:[\p{L}_][\p{L}\p{N}_.-]*|"[^"\n]*"|'[^'\n]*')[ \t]*:(?:[ \t]|$)/u;
+const COMMENT_LINE = /^#/;
+/** YAML aliases resolved at most: a few are ordinary, thousands are an alias bomb. */
+const MAX_ALIAS_COUNT = 50;
 
-/** Splits YAML front matter off a Markdown source and checks it against the schema. */
+/**
+ * Splits YAML front matter off a Markdown source and checks it against the schema. As in pandoc,
+ * a first line `---` is front matter only when what follows starts like YAML (a `key:` line, or
+ * comments then one, or the closing line at once); otherwise it is a thematic break.
+ */
 export function splitFrontMatter(source: string): SplitSource {
   const opener = OPENER.exec(source);
-  if (!opener) return { frontMatter: {}, body: source, bodyStartLine: 1, keyLines: new Map(), warnings: [] };
+  const markdownOnly = { frontMatter: {}, body: source, bodyStartLine: 1, keyLines: new Map(), warnings: [] };
+  if (!opener) return markdownOnly;
 
   const language = (opener[1] ?? '').trim().toLowerCase();
   if (!YAML_LANGUAGES.includes(language)) {
     throw new GalleyError(`front matter in "${language}" is not accepted: galley reads YAML front matter only (open it with ---)`, { line: 1 });
   }
   const rest = source.slice(opener[0].length);
+  if (language === '' && !startsLikeYaml(rest)) return markdownOnly;
   const closer = CLOSER.exec(rest);
   if (!closer) throw new GalleyError('front matter is never closed: end it with a line holding only ---', { line: 1 });
 
@@ -50,6 +61,14 @@ export function splitFrontMatter(source: string): SplitSource {
   return { frontMatter: result.output, body: afterCloser, bodyStartLine, keyLines, warnings };
 }
 
+function startsLikeYaml(text: string): boolean {
+  for (const line of text.split(/\r?\n/, 50)) {
+    if (COMMENT_LINE.test(line)) continue;
+    return KEY_LINE.test(line) || CLOSER.test(line);
+  }
+  return false;
+}
+
 /** Parses the YAML between the fences; lines are counted from the file's first line. */
 function parseYaml(yamlText: string, lastLine: number): { data: Record<string, unknown>; keyLines: Map<string, number> } {
   const lineCounter = new LineCounter();
@@ -70,6 +89,13 @@ function parseYaml(yamlText: string, lastLine: number): { data: Record<string, u
       keyLines.set(String(pair.key.value), lineCounter.linePos(pair.key.range[0]).line + 1);
     }
   }
-  const data = document.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
+  let data: Record<string, unknown>;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
+  } catch (error) {
+    // The yaml package refuses an alias bomb ("billion laughs") while turning it into values.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new GalleyError(`front matter is not accepted: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, { line: 2 });
+  }
   return { data, keyLines };
 }

@@ -1,8 +1,9 @@
-import { open, realpath, stat } from 'node:fs/promises';
+import { open, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { GalleyError } from '../errors.js';
 import { formatMegabytes } from '../net/guarded-fetch.js';
+import { isSvgDocument, sanitizeSvg } from './svg.js';
 
 /** The image types every EPUB reader must show (EPUB 3 core media types), which Chrome prints too. */
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']);
@@ -11,6 +12,10 @@ const SNIFF_BYTES = 4100;
 export interface CheckedImage {
   path: string;
   mediaType: string;
+  /** An SVG as rewritten by sanitizeSvg: what both editions use instead of the file. */
+  sanitized?: Uint8Array;
+  /** What the rewrite removed, one phrase each. */
+  sanitizerWarnings?: string[];
 }
 
 /**
@@ -41,7 +46,25 @@ export async function checkLocalImage(written: string, root: string, line: numbe
   if (!mediaType || !IMAGE_TYPES.has(mediaType)) {
     throw new GalleyError(`image "${relative}" is not an image galley can use (PNG, JPEG, GIF, WebP or SVG)`, { line });
   }
-  return { path: resolved, mediaType };
+  if (mediaType !== 'image/svg+xml') return { path: resolved, mediaType };
+  return { path: resolved, mediaType, ...(await rewriteSvg(resolved, relative, line)) };
+}
+
+/** Every SVG goes through the sanitizer; what it refuses fails the document, naming the image and its line. */
+async function rewriteSvg(file: string, written: string, line: number | undefined): Promise<Pick<CheckedImage, 'sanitized' | 'sanitizerWarnings'>> {
+  try {
+    const { bytes, warnings } = sanitizeSvg(decodeText(await readFile(file)));
+    return { sanitized: bytes, sanitizerWarnings: warnings };
+  } catch (error) {
+    if (!(error instanceof GalleyError)) throw error;
+    throw new GalleyError(`image "${written}"${error.line ? ` (its line ${error.line})` : ''}: ${error.message}`, { line });
+  }
+}
+
+/** SVG text: UTF-8 (the XML default, and what every SVG tool writes), or UTF-16 after its byte order mark. */
+function decodeText(bytes: Buffer): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return new TextDecoder('utf-16').decode(bytes);
+  return new TextDecoder('utf-8').decode(bytes);
 }
 
 async function sniffImageType(file: string): Promise<string | undefined> {
@@ -49,21 +72,11 @@ async function sniffImageType(file: string): Promise<string | undefined> {
   try {
     const buffer = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
-    const head = buffer.subarray(0, bytesRead);
-    const detected = await fileTypeFromBuffer(head);
+    const detected = await fileTypeFromBuffer(buffer.subarray(0, bytesRead));
     if (detected && detected.ext !== 'xml') return detected.mime;
-    return looksLikeSvg(head.toString('utf8')) ? 'image/svg+xml' : undefined;
   } finally {
     await handle.close();
   }
-}
-
-/** An SVG is XML whose first element is <svg>, after an optional declaration, doctype and comments. */
-function looksLikeSvg(text: string): boolean {
-  const start = text
-    .replace(/^\uFEFF/, '')
-    .replace(/^\s*<\?xml[^>]*\?>/, '')
-    .replace(/^(\s*<!--[\s\S]*?-->|\s*<!DOCTYPE[^>]*>)*/, '')
-    .trimStart();
-  return /^<svg[\s>]/.test(start);
+  // Text: an SVG only if an XML parser finds an <svg> root in the whole file (its size is checked already).
+  return isSvgDocument(decodeText(await readFile(file))) ? 'image/svg+xml' : undefined;
 }

@@ -1,15 +1,18 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import Token from 'markdown-it/lib/token.mjs';
+import type Token from 'markdown-it/lib/token.mjs';
 import { GalleyError } from '../errors.js';
+import { formatMegabytes } from '../net/guarded-fetch.js';
 import type { FrontMatter } from '../options.js';
 import { splitFrontMatter } from './front-matter.js';
-import { checkLocalImage } from './images.js';
-import { createMarkdown, plainText } from './markdown.js';
-import { inspectRawHtml } from './raw-html.js';
-import { formatMegabytes } from '../net/guarded-fetch.js';
-import type { DocumentModel, ImageResource, Metadata, Notice } from './model.js';
+import { guessLanguage } from './language.js';
+import { checkMarkdownLinks, documentIds, linkProblem, resolveLink } from './links.js';
+import { createMarkdown, maxNesting, type MarkdownEnv } from './markdown.js';
+import type { DocumentModel, Metadata, Notice } from './model.js';
+import { resolveCover, resolveImages } from './resources.js';
+import { directiveWarnings, scanTokens, type TokenScan } from './scan.js';
 import { splitFootnoteTail, splitSections } from './sections.js';
+import { takeTitleHeading } from './title.js';
 
 export const MARKDOWN_EXTENSIONS = ['.md', '.markdown'];
 const markdown = createMarkdown();
@@ -19,6 +22,8 @@ export interface LoadOptions {
   maxImageBytes: number;
   /** Given only with --allow-remote: downloads an image and returns its local copy. */
   remoteImages: RemoteImages | undefined;
+  /** --link-base: wins over front matter `link_base`. */
+  linkBase?: string | undefined;
 }
 
 export interface RemoteImages {
@@ -49,20 +54,55 @@ export async function loadDocument(sourcePath: string, options: LoadOptions = DE
 async function parseDocumentFile(sourcePath: string, options: LoadOptions): Promise<DocumentModel> {
   const { text, modified } = await readMarkdownFile(sourcePath, options.maxDocumentBytes);
   const { frontMatter, body, bodyStartLine, keyLines, warnings } = splitFrontMatter(text);
-  const tokens = markdown.parse(body, {});
+  const tokens = parseMarkdown(body, bodyStartLine);
   if (!tokens.some((token) => token.type !== 'footnote_block_open' && token.type !== 'footnote_block_close')) {
     throw new GalleyError('the document has no text after its front matter', { line: bodyStartLine });
   }
+  warnings.push(...directiveWarnings(body, bodyStartLine));
 
   const name = documentName(sourcePath);
-  const headingTitle = takeTitleHeading(tokens, frontMatter.title === undefined);
-  const metadata = toMetadata(frontMatter, frontMatter.title ?? headingTitle ?? name);
+  const headingTitle = frontMatter.title === undefined ? takeTitleHeading(tokens, bodyStartLine, warnings) : undefined;
+  const lang = frontMatter.lang ?? (await languageOfText(tokens, warnings));
+  const metadata = toMetadata(frontMatter, frontMatter.title ?? headingTitle ?? name, lang);
+  const linkBase = options.linkBase ?? frontMatter.link_base;
   const root = await realpath(path.dirname(sourcePath));
-  const images = await resolveImages(scanImagesAndRawHtml(tokens, bodyStartLine, warnings), root, warnings, options);
-  const cover = frontMatter.cover === undefined ? undefined : await resolveCover(frontMatter.cover, root, keyLines.get('cover'), options.maxImageBytes);
+  const scan = scanTokens(tokens, bodyStartLine, warnings);
+  checkLinks(tokens, scan, linkBase, bodyStartLine, warnings);
+  const images = await resolveImages(scan.images, root, warnings, options);
+  const cover = frontMatter.cover === undefined ? undefined : await resolveCover(frontMatter.cover, root, keyLines.get('cover'), options.maxImageBytes, warnings);
   const { blocks, footnotes } = splitFootnoteTail(tokens);
   const sections = splitSections(blocks, metadata.title);
-  return { sourcePath, name, metadata, blocks, sections, footnotes, images, cover, warnings, modified };
+  warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return { sourcePath, name, metadata, blocks, sections, footnotes, images, cover, warnings, modified, linkBase };
+}
+
+async function languageOfText(tokens: Token[], warnings: Notice[]): Promise<string> {
+  const guess = await guessLanguage(tokens);
+  warnings.push({ message: guess.message });
+  return guess.lang;
+}
+
+/** Parses the body; a part nested deeper than markdown-it follows would be lost, so it is an error. */
+function parseMarkdown(body: string, bodyStartLine: number): Token[] {
+  const env: MarkdownEnv = {};
+  const tokens = markdown.parse(body, env);
+  if (env.tooDeepAtLine !== undefined) {
+    throw new GalleyError(
+      `lists or quotes are nested more than ${maxNesting(markdown)} levels deep here: galley would lose what follows`,
+      { line: env.tooDeepAtLine + bodyStartLine },
+    );
+  }
+  return tokens;
+}
+
+/** Markdown links are rewritten or unwrapped on their tokens; raw HTML links are only reported here. */
+function checkLinks(tokens: Token[], scan: TokenScan, linkBase: string | undefined, bodyStartLine: number, warnings: Notice[]): void {
+  const ids = documentIds(tokens, scan.rawIds);
+  checkMarkdownLinks(tokens, ids, linkBase, bodyStartLine, warnings);
+  for (const { href, line } of scan.rawLinks) {
+    const problem = linkProblem(resolveLink(href, linkBase), ids);
+    if (problem) warnings.push({ line, message: problem });
+  }
 }
 
 async function readMarkdownFile(sourcePath: string, maxBytes: number): Promise<{ text: string; modified: Date }> {
@@ -97,24 +137,14 @@ function decodeUtf8(bytes: Buffer): string {
   return text;
 }
 
-/** Without a front matter title, the first `#` heading is the title: it moves out of the body. */
-function takeTitleHeading(tokens: Token[], wanted: boolean): string | undefined {
-  if (!wanted) return undefined;
-  const index = tokens.findIndex((token) => token.type === 'heading_open' && token.tag === 'h1');
-  if (index < 0) return undefined;
-  const title = plainText(tokens[index + 1]!);
-  tokens.splice(index, 3);
-  return title || undefined;
-}
-
-function toMetadata(frontMatter: FrontMatter, title: string): Metadata {
+function toMetadata(frontMatter: FrontMatter, title: string, lang: string): Metadata {
   return {
     title,
     subtitle: frontMatter.subtitle,
     description: frontMatter.description,
     authors: frontMatter.author ?? [],
     date: frontMatter.date,
-    lang: frontMatter.lang ?? 'en',
+    lang,
     publisher: frontMatter.publisher,
     keywords: frontMatter.keywords ?? [],
     paper: frontMatter.paper,
@@ -125,79 +155,4 @@ function toMetadata(frontMatter: FrontMatter, title: string): Metadata {
     rights: frontMatter.rights,
     splitLevel: frontMatter.split_level,
   };
-}
-
-const URL_SCHEME = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
-
-interface ImageReference {
-  src: string;
-  line: number;
-  /** Shows the alt text instead, for images written in Markdown; raw HTML images are dropped. */
-  useAltText?: () => void;
-}
-
-/**
- * Finds the images the document uses (Markdown and raw HTML) and reports what the sanitizer will
- * remove from raw HTML, each with its line.
- */
-function scanImagesAndRawHtml(tokens: Token[], bodyStartLine: number, warnings: Notice[]): ImageReference[] {
-  const references: ImageReference[] = [];
-  const inspect = (html: string, line: number): void => {
-    const { removed, imageSources } = inspectRawHtml(html);
-    for (const part of removed) warnings.push({ line, message: `raw HTML: removed ${part}` });
-    for (const src of imageSources) references.push({ src, line });
-  };
-  for (const block of tokens) {
-    let line = (block.map?.[0] ?? 0) + bodyStartLine;
-    if (block.type === 'html_block') inspect(block.content, line);
-    if (block.type !== 'inline' || !block.children) continue;
-    const children = block.children;
-    children.forEach((child, index) => {
-      if (child.type === 'softbreak' || child.type === 'hardbreak') line += 1;
-      if (child.type === 'html_inline') inspect(child.content, line);
-      if (child.type === 'image') {
-        references.push({ src: child.attrGet('src') ?? '', line, useAltText: () => (children[index] = altTextToken(child)) });
-      }
-    });
-  }
-  return references;
-}
-
-/**
- * Checks every image the document uses. Local images must be regular files inside the document's
- * folder; images elsewhere (remote, or other schemes) are not loaded.
- */
-async function resolveImages(references: ImageReference[], root: string, warnings: Notice[], options: LoadOptions): Promise<Map<string, ImageResource>> {
-  const images = new Map<string, ImageResource>();
-  for (const { src, line, useAltText } of references) {
-    if (images.has(src)) continue;
-    if (!URL_SCHEME.test(src)) {
-      images.set(src, { src, line, ...(await checkLocalImage(src, root, line, options.maxImageBytes)) });
-    } else if (options.remoteImages && /^https?:/i.test(src)) {
-      const copy = await options.remoteImages.download(src).catch((error: unknown) => {
-        throw error instanceof GalleyError ? new GalleyError(`image ${error.message}`, { line }) : error;
-      });
-      const checked = await checkLocalImage(path.basename(copy.path), copy.root, line, options.maxImageBytes);
-      images.set(src, { src, line, ...checked });
-    } else {
-      const advice = /^https?:/i.test(src) ? ' (allow remote images with --allow-remote)' : '';
-      warnings.push({ line, message: `image "${src}" is not loaded: only images inside the document's folder are used${advice}` });
-      useAltText?.();
-    }
-  }
-  return images;
-}
-
-async function resolveCover(written: string, root: string, line: number | undefined, maxBytes: number): Promise<ImageResource> {
-  if (URL_SCHEME.test(written)) throw new GalleyError(`cover "${written}" must be an image inside the document's folder`, { line });
-  const checked = await checkLocalImage(encodeURI(written), root, line, maxBytes).catch((error: unknown) => {
-    throw error instanceof GalleyError ? new GalleyError(error.message.replace(/^image /, 'cover '), { line }) : error;
-  });
-  return { src: written, line: line ?? 1, ...checked };
-}
-
-function altTextToken(image: Token): Token {
-  const text = new Token('text', '', 0);
-  text.content = (image.children ?? []).map((child) => child.content).join('');
-  return text;
 }

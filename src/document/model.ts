@@ -50,6 +50,8 @@ export interface ImageResource {
   /** Sniffed from the file's bytes: image/png, image/jpeg, image/gif, image/webp or image/svg+xml. */
   mediaType: string;
   line: number;
+  /** For an SVG, the sanitized rewrite that both editions use instead of the file. */
+  sanitized?: Uint8Array | undefined;
 }
 
 export interface DocumentModel {
@@ -69,4 +71,6 @@ export interface DocumentModel {
   warnings: Notice[];
   /** The source file's modification time, the last resort for dates. */
   modified: Date;
+  /** Relative links to files outside the edition become web links under this address (--link-base, link_base). */
+  linkBase: string | undefined;
 }

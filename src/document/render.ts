@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import Token from 'markdown-it/lib/token.mjs';
 import type MarkdownIt from 'markdown-it';
+import { resolveLink } from './links.js';
 import { createMarkdown } from './markdown.js';
 import type { DocumentModel, Section } from './model.js';
 import { sanitizeRendered, type UrlMapping } from './raw-html.js';
@@ -10,6 +11,18 @@ import { sanitizeRendered, type UrlMapping } from './raw-html.js';
  * renderer rules: figures for print, pop-up notes for the e-book); this one has none of those.
  */
 const plainRenderer = createMarkdown();
+
+/**
+ * Where a link goes in an edition: a web address as it is, a `#fragment` where `fragmentHref`
+ * says (undefined: nowhere), and a file outside the edition nowhere (its text stays). Other
+ * schemes are left for the sanitizer to remove.
+ */
+function editionLink(doc: DocumentModel, href: string, fragmentHref: (id: string) => string | undefined): string | undefined {
+  const target = resolveLink(href, doc.linkBase);
+  if (target.kind === 'fragment') return fragmentHref(target.id);
+  if (target.kind === 'web') return target.href;
+  return target.kind === 'outside' ? undefined : href;
+}
 
 function renderTokens(renderer: MarkdownIt, tokens: Token[], mapping: UrlMapping): string {
   // Images and `#` links are rendered as written; the sanitizer points them where the format wants.
@@ -27,9 +40,11 @@ export function renderPrintBody(doc: DocumentModel, renderer: MarkdownIt = plain
   const mapping: UrlMapping = {
     imageUrl: (src) => {
       const image = doc.images.get(src);
-      return image && pathToFileURL(image.path).href;
+      if (!image) return undefined;
+      // A sanitized SVG is shown from its rewritten bytes, never from the file as written.
+      return image.sanitized ? `data:${image.mediaType};base64,${Buffer.from(image.sanitized).toString('base64')}` : pathToFileURL(image.path).href;
     },
-    fragmentHref: (id) => `#${id}`,
+    linkHref: (href) => editionLink(doc, href, (id) => `#${id}`),
   };
   return renderTokens(renderer, [...doc.blocks, ...footnoteBlock(doc, [...doc.footnotes.keys()].sort((a, b) => a - b))], mapping);
 }
@@ -48,10 +63,12 @@ export function renderEbookSection(
   const section = sections[index]!;
   const mapping: UrlMapping = {
     imageUrl: (src) => (doc.images.has(src) ? src : undefined),
-    fragmentHref: (id) => {
-      const target = sections.findIndex((candidate) => candidate.anchorIds.has(id));
-      return target < 0 || target === index ? `#${id}` : `${sectionHref(target)}#${id}`;
-    },
+    linkHref: (href) =>
+      editionLink(doc, href, (id) => {
+        const target = sections.findIndex((candidate) => candidate.anchorIds.has(id));
+        if (target < 0) return undefined;
+        return target === index ? `#${id}` : `${sectionHref(target)}#${id}`;
+      }),
   };
   return renderTokens(renderer, [...section.tokens, ...footnoteBlock(doc, section.footnoteIds)], mapping);
 }

@@ -1,5 +1,6 @@
 import type Token from 'markdown-it/lib/token.mjs';
 import { plainText } from './markdown.js';
+import { inspectRawHtml } from './raw-html.js';
 import type { Section } from './model.js';
 
 /** Takes markdown-it-footnote's tail off the token stream, one token group per note. */
@@ -17,6 +18,18 @@ export function splitFootnoteTail(tokens: Token[]): { blocks: Token[]; footnotes
     if (token.type === 'footnote_close') group = undefined;
   }
   return { blocks: tokens.slice(0, tailStart), footnotes };
+}
+
+/** Where chapters start when neither a flag nor the front matter says: at `##`, unless the text has no heading that high. */
+export const DEFAULT_SPLIT_LEVEL = 2;
+
+/**
+ * The default split level for these blocks: 2, or the highest level their headings use when none
+ * is `#` or `##` (a chapter of a book whose title heading is `##` and whose sections are `###`).
+ */
+export function naturalSplitLevel(blocks: Token[]): number {
+  const levels = blocks.filter((token) => token.type === 'heading_open').map((token) => Number(token.tag.slice(1)));
+  return levels.length === 0 ? DEFAULT_SPLIT_LEVEL : Math.max(DEFAULT_SPLIT_LEVEL, Math.min(...levels));
 }
 
 /**
@@ -45,7 +58,11 @@ function newSection(title: string, headingId: string | undefined): Section {
 function recordIds(section: Section, token: Token): void {
   const id = token.attrGet('id');
   if (id) section.anchorIds.add(id);
+  if (token.type === 'html_block') inspectRawHtml(token.content).ids.forEach((rawId) => section.anchorIds.add(rawId));
   for (const child of token.children ?? []) {
+    if (child.type === 'html_inline') inspectRawHtml(child.content).ids.forEach((rawId) => section.anchorIds.add(rawId));
+    const childId = child.attrGet('id');
+    if (childId) section.anchorIds.add(childId);
     if (child.type !== 'footnote_ref') continue;
     const noteId = child.meta.id as number;
     if (!section.footnoteIds.includes(noteId)) section.footnoteIds.push(noteId);

@@ -10,6 +10,7 @@ import type { PageSource } from '../browser/session.js';
 import { imageExtension, makeCover, type CoverImage } from './cover.js';
 import { renderChapterBodies } from './ebook-markup.js';
 import { restoreDroppedAttributes } from './kept-attributes.js';
+import { unescapeCharacterReferences } from './xml-text.js';
 
 export interface EpubSettings {
   /** Renders the generated cover; the EPUB needs no browser otherwise. */
@@ -66,7 +67,7 @@ class GalleyEpub extends EPub {
   readonly #cover: CoverImage & { href: string };
   readonly #templates: TemplateSet;
   /** The images of the text, as packed: numbered, typed by their bytes, read from checked files. */
-  readonly #images: { id: string; href: string; mediaType: string; path: string }[] = [];
+  readonly #images: { id: string; href: string; mediaType: string; path: string; sanitized: Uint8Array | undefined }[] = [];
 
   constructor(doc: DocumentModel, book: BookMetadata, planned: PlannedChapter[], chapters: Chapter[], cover: CoverImage, templates: TemplateSet) {
     super({ title: book.title, lang: doc.metadata.lang, verbose: false, ignoreFailedDownloads: false }, chapters);
@@ -76,7 +77,9 @@ class GalleyEpub extends EPub {
     this.#cover = { ...cover, href: `images/cover.${imageExtension(cover.mediaType)}` };
     this.#templates = templates;
     this.uuid = book.identifier;
-    this.content.forEach((chapter, index) => (chapter.content = restoreDroppedAttributes(chapters[index]!.content, chapter.content)));
+    this.content.forEach((chapter, index) => {
+      chapter.content = unescapeCharacterReferences(restoreDroppedAttributes(chapters[index]!.content, chapter.content));
+    });
     this.#adoptImages();
   }
 
@@ -92,7 +95,8 @@ class GalleyEpub extends EPub {
       let packed = this.#images.find((candidate) => candidate.path === resource.path);
       if (!packed) {
         const id = `image-${this.#images.length + 1}`;
-        packed = { id, href: `images/${id}.${imageExtension(resource.mediaType)}`, mediaType: resource.mediaType, path: resource.path };
+        const href = `images/${id}.${imageExtension(resource.mediaType)}`;
+        packed = { id, href, mediaType: resource.mediaType, path: resource.path, sanitized: resource.sanitized };
         this.#images.push(packed);
       }
       const before = `"images/${image.id}.${image.extension}"`;
@@ -143,7 +147,7 @@ class GalleyEpub extends EPub {
   protected override async downloadAllImages(): Promise<void> {
     const oebps = this.zip.folder('OEBPS')!;
     oebps.file(this.#cover.href, this.#cover.bytes, packing(this.#cover.mediaType));
-    for (const image of this.#images) oebps.file(image.href, await readFile(image.path), packing(image.mediaType));
+    for (const image of this.#images) oebps.file(image.href, image.sanitized ?? (await readFile(image.path)), packing(image.mediaType));
   }
 
   protected override async downloadAllFonts(): Promise<void> {}

@@ -38,7 +38,8 @@ export function imageExtension(mediaType: string): string {
 /** Front matter `cover` when given (checked by the document stage), else one drawn from `cover.html`. */
 export async function makeCover(doc: DocumentModel, book: BookMetadata, templates: TemplateSet, session: PageSource): Promise<CoverImage> {
   if (doc.cover) {
-    return { bytes: new Uint8Array(await readFile(doc.cover.path)), mediaType: doc.cover.mediaType, alt: book.title, warnings: [] };
+    const bytes = doc.cover.sanitized ?? new Uint8Array(await readFile(doc.cover.path));
+    return { bytes, mediaType: doc.cover.mediaType, alt: book.title, warnings: [] };
   }
   const { bytes, warnings } = await renderCover(book, templates, session);
   return { bytes, mediaType: 'image/png', alt: coverText(book), warnings };

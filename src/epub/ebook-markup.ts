@@ -1,6 +1,7 @@
 import type MarkdownIt from 'markdown-it';
 import type { RenderRule } from 'markdown-it/lib/renderer.mjs';
 import type Token from 'markdown-it/lib/token.mjs';
+import { useFigures } from '../document/figures.js';
 import { createMarkdown } from '../document/markdown.js';
 import type { DocumentModel, Section } from '../document/model.js';
 import { renderEbookSection } from '../document/render.js';
@@ -44,6 +45,7 @@ export function chapterNotes(doc: DocumentModel, section: Section): number[] {
  */
 export function createEbookMarkdown(refsInChapter: NoteRef[]): MarkdownIt {
   const md = createMarkdown();
+  useFigures(md);
   const rules = md.renderer.rules;
   const present = new Set(refsInChapter.map(refKey));
 

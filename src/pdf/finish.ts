@@ -4,6 +4,7 @@ import { AFRelationship, PDFDocument, PDFName } from 'pdf-lib';
 import { editionDates } from '../document/dates.js';
 import type { DocumentModel } from '../document/model.js';
 import { setOutlineTitles } from './outline.js';
+import { removeSoftHyphenGlyphs } from './soft-hyphens.js';
 import { renumberStructureIds } from './structure-ids.js';
 import { repairToUnicode } from './to-unicode.js';
 import { xmpPacket } from './xmp.js';
@@ -56,6 +57,7 @@ export async function finishPdf(
   pdf.catalog.set(PDFName.of('Metadata'), pdf.context.register(stream));
   setOutlineTitles(pdf, headings);
   repairToUnicode(pdf);
+  removeSoftHyphenGlyphs(pdf);
   renumberStructureIds(pdf);
   const bytes = await pdf.save({ useObjectStreams: false });
   return { bytes, pages: pdf.getPageCount() };

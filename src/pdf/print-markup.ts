@@ -1,6 +1,7 @@
 import type MarkdownIt from 'markdown-it';
 import type Renderer from 'markdown-it/lib/renderer.mjs';
 import type Token from 'markdown-it/lib/token.mjs';
+import { figureImage, useFigures } from '../document/figures.js';
 import { createMarkdown } from '../document/markdown.js';
 
 const EXTERNAL = /^(https?|mailto):/i;
@@ -18,20 +19,19 @@ const URL_BREAK_BEFORE = /(?=[/.,?#%~_-])|(?<=[=&])|(?=[=&])/;
 export function createPrintMarkdown(): MarkdownIt {
   const md = createMarkdown();
   const rules = md.renderer.rules;
-  const { paragraph_open: paragraphOpen, paragraph_close: paragraphClose } = rules;
+  const paragraphOpen = rules.paragraph_open;
   const renderDefault = (tokens: Token[], index: number, options: MarkdownIt['options'], self: Renderer) =>
     self.renderToken(tokens, index, options);
 
   rules.paragraph_open = (tokens, index, options, env, self) => {
-    if (figureImage(tokens, index)) return '<figure>\n';
-    if (isShortParagraph(tokens, index)) return '<p class="short">';
+    if (!figureImage(tokens, index) && isShortParagraph(tokens, index)) return '<p class="short">';
     return paragraphOpen ? paragraphOpen(tokens, index, options, env, self) : renderDefault(tokens, index, options, self);
   };
-  rules.paragraph_close = (tokens, index, options, env, self) => {
-    const image = figureImage(tokens, index - 2);
-    if (!image) return paragraphClose ? paragraphClose(tokens, index, options, env, self) : renderDefault(tokens, index, options, self);
-    const caption = image.attrGet('title') || self.renderInlineAsText(image.children ?? [], options, env);
-    return caption ? `\n<figcaption>${md.utils.escapeHtml(caption)}</figcaption>\n</figure>\n` : '\n</figure>\n';
+  useFigures(md, { role: 'group' });
+  rules.ordered_list_open = (tokens, index, options, _env, self) => {
+    const digits = String(largestListNumber(tokens, index)).length;
+    if (digits > 1) tokens[index]!.attrJoin('class', `digits-${Math.min(digits, 4)}`);
+    return self.renderToken(tokens, index, options);
   };
 
   const linkOpen: NonNullable<typeof rules.link_open> = rules.link_open ?? ((tokens, index, options, _env, self) => self.renderToken(tokens, index, options));
@@ -86,13 +86,18 @@ function isShortParagraph(tokens: Token[], paragraphOpenIndex: number): boolean 
   return text.length + (text.match(WIDE_CHARACTERS)?.length ?? 0) <= SHORT_PARAGRAPH;
 }
 
-/** The image of a paragraph that holds one image and nothing else: it becomes a figure. */
-function figureImage(tokens: Token[], paragraphOpenIndex: number): Token | undefined {
-  const open = tokens[paragraphOpenIndex];
-  const inline = tokens[paragraphOpenIndex + 1];
-  if (open?.type !== 'paragraph_open' || open.hidden || inline?.type !== 'inline') return undefined;
-  const content = (inline.children ?? []).filter((child) => !(child.type === 'text' && child.content.trim() === '') && child.type !== 'softbreak');
-  return content.length === 1 && content[0]!.type === 'image' ? content[0] : undefined;
+/** The number of an ordered list's last item: its start plus its items, less one. */
+function largestListNumber(tokens: Token[], openIndex: number): number {
+  const open = tokens[openIndex]!;
+  let items = 0;
+  for (let index = openIndex + 1, depth = 0; index < tokens.length; index += 1) {
+    const token = tokens[index]!;
+    if (token.type === 'ordered_list_close' && depth === 0) break;
+    if (token.type === 'list_item_open' && depth === 0) items += 1;
+    if (token.type === 'list_item_open') depth += 1;
+    if (token.type === 'list_item_close') depth -= 1;
+  }
+  return Number(open.attrGet('start') ?? 1) + items - 1;
 }
 
 function openingLink(tokens: Token[], closeIndex: number): { token: Token; index: number } | undefined {

@@ -65,8 +65,65 @@ describe('splitFrontMatter', () => {
     expect(split.frontMatter).toEqual({ title: 'Bell & <tag>', author: ['Ann Lee', 'Bo Kim'], keywords: ['a', 'b'] });
   });
 
-  it('rejects front matter that never closes, or is not a mapping', () => {
+  it('rejects front matter that starts like YAML but never closes or does not parse', () => {
     expect(errorOf('---\ntitle: T\n\nbody').message).toMatch(/never closed/);
-    expect(errorOf('---\n- a\n- b\n---\nbody').message).toMatch(/key: value/);
+    expect(errorOf('---\n# a comment\ntitle: [T\n---\nbody').message).toMatch(/not valid YAML/);
+  });
+
+  it.each([
+    ['a paragraph', '---\n__Advertisement :)__\n\n- item\n\n---\n\n# Heading\n'],
+    ['a list', '---\n- a\n- b\n---\nbody'],
+    ['a blank line', '---\n\ntitle: T\n---\nbody'],
+    ['a heading', '---\n# Heading\n\nText.\n'],
+    ['a longer rule', '----------\ntitle: T\n---\n'],
+    ['a time of day', '---\n10:30 is when we met.\n---\n'],
+  ])('reads a first line --- followed by %s as Markdown, as pandoc does', (_, source) => {
+    expect(splitFrontMatter(source)).toMatchObject({ frontMatter: {}, body: source, bodyStartLine: 1, warnings: [] });
+  });
+
+  it('reads comments before the first key as YAML', () => {
+    expect(splitFrontMatter('---\n# made by hand\ntitle: T\n---\nb').frontMatter).toEqual({ title: 'T' });
+    expect(splitFrontMatter('---\n"quoted key": 1\ntitle: T\n---\nb').frontMatter).toEqual({ title: 'T' });
+  });
+
+  it('refuses a YAML alias bomb with one line, not an internal error', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let level = 1; level < 9; level += 1) levels.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(9).fill(`*${String.fromCharCode(96 + level)}`).join(',')}]`);
+    const error = errorOf(`---\ntitle: T\n${levels.join('\n')}\n---\nbody`);
+    expect(error.message).toMatch(/^front matter is not accepted: .*alias/i);
+    expect(error.line).toBe(2);
+  });
+});
+
+describe('lone surrogates in front matter text', () => {
+  it('replaces a high or low surrogate that has no partner with U+FFFD, and keeps pairs', () => {
+    expect(splitFrontMatter('---\ntitle: "a\\uD800b"\n---\nx').frontMatter.title).toBe('a\uFFFDb');
+    expect(splitFrontMatter('---\ntitle: "\\uDC00a\\uD800"\nauthor: ["\\uD83D\\uDE00", "b\\uDE00"]\n---\nx').frontMatter).toEqual({
+      title: '\uFFFDa\uFFFD',
+      author: ['\u{1F600}', 'b\uFFFD'],
+    });
+  });
+
+  it('a document titled with one builds its EPUB, and leaves no temporary folder behind', async () => {
+    // Imported here, so that this block is all this file's end-to-end part needs.
+    const [{ mkdir, mkdtemp, readdir, rm, writeFile }, os, path, { runCli }] = await Promise.all([
+      import('node:fs/promises'), import('node:os'), import('node:path'), import('../helpers/cli.js'),
+    ]);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'galley-surrogate-'));
+    const ownTemp = path.join(dir, 'tmp');
+    const systemTemp = process.env.TMPDIR;
+    try {
+      await mkdir(ownTemp);
+      await writeFile(path.join(dir, 'lone.md'), '---\ntitle: "Half \\uD800 a pair"\nlang: en\n---\nText.\n');
+      process.env.TMPDIR = ownTemp;
+      const result = await runCli('build', path.join(dir, 'lone.md'), '--out', path.join(dir, 'out'), '--format', 'epub');
+      expect(result.code, result.stderr).toBe(0);
+      expect(await readdir(path.join(dir, 'out'))).toContain('lone.epub');
+      expect(await readdir(ownTemp)).toEqual([]);
+    } finally {
+      if (systemTemp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = systemTemp;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

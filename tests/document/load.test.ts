@@ -45,7 +45,7 @@ describe('loadDocument', () => {
   });
 
   it('gives duplicate headings distinct ids', async () => {
-    const doc = await loadDocument(await write('e.md', '## Notes\n\na\n\n## Notes\n\nb\n'));
+    const doc = await loadDocument(await write('e.md', '# Notes twice\n\n## Notes\n\na\n\n## Notes\n\nb\n'));
     expect(doc.sections.map((section) => section.headingId)).toEqual(['notes', 'notes-1']);
   });
 
@@ -73,12 +73,12 @@ describe('loadDocument', () => {
 
   it('resolves local images and shows remote ones as their alt text, with a warning', async () => {
     await write('img/dot.png', PNG_1X1);
-    const doc = await loadDocument(await write('i.md', 'Text\n\n![A dot](img/dot.png)\n\n![Remote](https://example.com/x.png)\n'));
-    expect([...doc.images.values()].map((image) => [image.src, image.line])).toEqual([['img/dot.png', 3]]);
+    const doc = await loadDocument(await write('i.md', '---\nlang: en\n---\nText\n\n![A dot](img/dot.png)\n\n![Remote](https://example.com/x.png)\n'));
+    expect([...doc.images.values()].map((image) => [image.src, image.line])).toEqual([['img/dot.png', 6]]);
     expect(renderPrintBody(doc)).toContain(`src="file://${path.join(await realpath(dir), 'img/dot.png')}"`);
     expect(renderPrintBody(doc)).not.toContain('example.com');
     expect(doc.warnings).toEqual([
-      { line: 5, message: 'image "https://example.com/x.png" is not loaded: only images inside the document\'s folder are used (allow remote images with --allow-remote)' },
+      { line: 8, message: 'image "https://example.com/x.png" is not loaded: only images inside the document\'s folder are used (allow remote images with --allow-remote)' },
     ]);
   });
 

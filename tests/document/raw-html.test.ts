@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDocument } from '../../src/document/load.js';
+import { GalleyError } from '../../src/errors.js';
 import { renderEbookSection, renderPrintBody } from '../../src/document/render.js';
 import { PNG_1X1 } from '../helpers/fixtures.js';
 
@@ -52,14 +53,14 @@ describe('raw HTML in Markdown', () => {
     expect(warnings).toEqual(
       expect.arrayContaining([
         { line: 1, message: 'raw HTML: removed the onclick attribute of <span>' },
-        { line: 3, message: 'raw HTML: removed <script>' },
+        { line: 3, message: 'raw HTML: removed <script> and everything in it' },
         { line: 5, message: 'raw HTML: removed the link href="javascript:alert(1)"' },
         { line: 5, message: 'raw HTML: removed the link href=" JaVaScRiPt:alert(2)"' },
         { line: 7, message: 'raw HTML: removed <iframe>' },
         { line: 9, message: 'raw HTML: removed <object>' },
         { line: 9, message: 'raw HTML: removed <embed>' },
         { line: 11, message: 'raw HTML: removed the onerror attribute of <img>' },
-        { line: 15, message: 'raw HTML: removed <style>' },
+        { line: 15, message: 'raw HTML: removed <style> and everything in it' },
         { line: 15, message: 'raw HTML: removed <form>' },
       ]),
     );
@@ -72,12 +73,28 @@ describe('raw HTML in Markdown', () => {
     expect(String(error)).toBe(`${file}:3: image "missing.png" not found`);
   });
 
-  it('survives deeply nested Markdown and HTML', async () => {
+  it('survives deeply nested HTML, brackets and emphasis, keeping the last paragraph', async () => {
     const file = path.join(dir, 'deep.md');
-    await writeFile(file, `${'>'.repeat(20_000)} deep\n\n${'<div>'.repeat(5_000)}x${'</div>'.repeat(5_000)}\n\n${'['.repeat(20_000)}\n\n${'*a '.repeat(10_000)}\n`);
+    await writeFile(file, `Start.\n\n${'<div>'.repeat(5_000)}x${'</div>'.repeat(5_000)}\n\n${'['.repeat(20_000)}\n\n${'*a '.repeat(10_000)}\n\nThe last paragraph.\n`);
     const started = Date.now();
     const doc = await loadDocument(file);
-    expect(renderPrintBody(doc)).toMatch(/^<blockquote>/);
+    expect(renderPrintBody(doc)).toContain('<p>The last paragraph.</p>');
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it.each([
+    ['quotes', (depth: number) => `${'>'.repeat(depth)} deep`],
+    ['lists', (depth: number) => `${'- '.repeat(depth)}item`],
+    ['quoted lists', (depth: number) => `${'> 1. '.repeat(depth)}item`],
+  ])('refuses %s nested beyond the parser\'s limit, naming the line, instead of losing what follows', async (_, deep) => {
+    const file = path.join(dir, 'too-deep.md');
+    await writeFile(file, `---\nlang: en\n---\n\nA paragraph first.\n\n${deep(20_000)}\n\nThe last paragraph.\n`);
+    const error = await loadDocument(file).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GalleyError);
+    expect(String(error)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: lists or quotes are nested more than 100 levels deep`));
+    expect((error as GalleyError).line).toBeGreaterThanOrEqual(7);
+    const fine = path.join(dir, 'deep-enough.md');
+    await writeFile(fine, `${deep(20)}\n\nThe last paragraph.\n`);
+    expect(renderPrintBody(await loadDocument(fine))).toContain('The last paragraph.');
   });
 });

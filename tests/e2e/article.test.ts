@@ -5,7 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { asArray, epubcheck, readEpub, type EpubReadBack } from '../helpers/epub.js';
+import { createMarkdown } from '../../src/document/markdown.js';
 import { flat, readPdf, type PdfReadBack } from '../helpers/pdf.js';
+import { longWords, popplerPages } from '../helpers/poppler.js';
 
 const TITLE = 'Documentary reveals perilous path for North Korean defectors';
 const SECTIONS = ['China sends defectors back', 'United Nations resolution', 'Kim Jong Un sheds tears'];
@@ -90,6 +92,19 @@ describe('galley build content/ (the article, end to end)', () => {
     expect(metadata['dc:description']).toMatch(/^An award-winning documentary/);
     expect(metadata['dc:identifier']['#text']).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
     expect(asArray(metadata.meta).find((meta: any) => meta['@property'] === 'dcterms:modified')['#text']).toBe('2023-12-17T00:00:00Z');
+  });
+
+  it('lets every word of 7 letters or more be found as written, in poppler\'s text and in pdf.js\'s', async () => {
+    const tokens = createMarkdown().parse(readFileSync('content/beyond-utopia.md', 'utf8').replace(/^---[\s\S]*?\n---\n/, ''), {});
+    const written = tokens.flatMap((token) => (token.children ?? []).filter((child) => child.type === 'text').map((child) => child.content)).join(' ');
+    const words = longWords(written, 7);
+    expect(words.length).toBeGreaterThan(100);
+    const poppler = (await popplerPages(path.join(out, 'beyond-utopia.pdf'))).join('\n').replace(/\s+/g, ' ');
+    // pdf.js's own search joins a word that a line-end hyphen breaks; so does pdftotext.
+    const pdfjs = pdf.pages.join('\n').replace(/(\p{L})-\n(\p{L})/gu, '$1$2').replace(/\s+/g, ' ');
+    expect(poppler).not.toContain('\u00AD');
+    expect(words.filter((word) => !poppler.includes(word))).toEqual([]);
+    expect(words.filter((word) => !pdfjs.includes(word))).toEqual([]);
   });
 
   it('passes epubcheck with 0 errors and 0 warnings', async () => {

@@ -20,7 +20,7 @@ async function write(name: string, text: string): Promise<string> {
 
 describe('bad input', () => {
   it('reports each bad document in one line, exits 1, and still builds the good one', async () => {
-    const good = await write('good.md', '---\ntitle: Good\n---\nFine text.\n\n## Part\n\nMore.\n');
+    const good = await write('good.md', '---\ntitle: Good\nlang: en\n---\nFine text.\n\n## Part\n\nMore.\n');
     const empty = await write('empty.md', '');
     const badYaml = await write('bad-yaml.md', '---\ntitle: Broken\ndate: [2023\n---\nText\n');
     const wrongType = await write('wrong-type.md', '---\ntitle: T\nauthor:\n  name: nested\n---\nText\n');

@@ -8,7 +8,7 @@ import { flat, readPdf, type PdfReadBack } from '../helpers/pdf.js';
 
 const FIXTURE = 'tests/fixtures/print/features.md';
 const TITLE = 'Field notes on the border crossing';
-const A4_SIDE_MARGIN = (30 * 72) / 25.4;
+const A4_SIDE_MARGIN = (36 * 72) / 25.4;
 
 describe('the print edition of an article with every kind of content (A4)', () => {
   let dir: string;
@@ -62,7 +62,8 @@ describe('the print edition of an article with every kind of content (A4)', () =
     const [image] = pdf.images.flat();
     const textWidth = pdf.pageSizes[0]!.width - 2 * A4_SIDE_MARGIN;
     expect(image!.x).toBeCloseTo(A4_SIDE_MARGIN, 0);
-    expect(image!.width).toBeCloseTo(textWidth, 0);
+    // Chrome lays the page out in whole CSS pixels (A4 is 794 px wide, not 793.7): allow a point.
+    expect(Math.abs(image!.width - textWidth)).toBeLessThan(1);
     expect(image!.height / image!.width).toBeCloseTo(420 / 900, 2);
   });
 
@@ -93,7 +94,7 @@ describe('the print edition of an article with every kind of content (A4)', () =
     expect(text).toContain('broker\u2019s receipts');
     expect(text).not.toContain('\u0000');
     for (const [index, page] of pdf.lines.entries()) {
-      for (const line of page) expect(line.right, `page ${index + 1}: ${line.text}`).toBeLessThanOrEqual(pdf.pageSizes[index]!.width - A4_SIDE_MARGIN + 0.5);
+      for (const line of page) expect(line.right, `page ${index + 1}: ${line.text}`).toBeLessThanOrEqual(pdf.pageSizes[index]!.width - A4_SIDE_MARGIN + 1);
     }
   });
 

@@ -70,6 +70,17 @@ describe.each(PAPER_NAMES)('the article on %s', (paper) => {
     });
   });
 
+  it('sets the running text 60 to 75 characters a line', () => {
+    const body = pdf().lines.flatMap((page) => page.filter((line) => line.y > size.bottom && line.y < size.height - size.top));
+    const textRight = Math.max(...body.map((line) => line.right));
+    // Justified lines end at the right edge of the text block; last lines of paragraphs and headings do not.
+    const full = body.filter((line) => line.right > textRight - 1).map((line) => [...line.text.trim()].length).sort((a, b) => a - b);
+    expect(full.length).toBeGreaterThan(20);
+    const median = full[Math.floor(full.length / 2)]!;
+    expect(median).toBeGreaterThanOrEqual(60);
+    expect(median).toBeLessThanOrEqual(75);
+  });
+
   it('embeds every font, all of them galley\'s own faces', () => {
     const { fonts } = pdf();
     expect(fonts.filter((font) => !font.embedded)).toEqual([]);
@@ -92,6 +103,9 @@ describe('hyphenation', () => {
         // A hyphen the source has ("post-pandemic") may end a line too; a hyphenated word is whole in the source.
         if (source.includes(`${head}-${tail}`)) return;
         expect(source).toMatch(new RegExp(`\\b${head}${tail}\\b`));
+        // Never a word under 6 letters, nor one in capitals (an acronym).
+        expect(`${head}${tail}`.length, `${head}-${tail}`).toBeGreaterThanOrEqual(6);
+        expect(`${head}${tail}`, `${head}-${tail}`).not.toBe(`${head}${tail}`.toUpperCase());
         hyphenated.push(`${head}-${tail}`);
       });
     }

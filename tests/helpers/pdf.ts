@@ -193,3 +193,27 @@ function hasFontProgram(document: PDFDocument, font: PDFDict): boolean {
 export function flat(text: string): string {
   return text.replace(/\u00AD/g, '').replace(/\s+/g, ' ').trim();
 }
+
+/** A structure element of a tagged PDF: its type (H1, P, Figure…), its /Alt, and its depth. */
+export interface StructureElement {
+  type: string;
+  alt: string | undefined;
+  depth: number;
+}
+
+/** The structure tree, depth first, read with pdf-lib. */
+export async function readStructure(file: string): Promise<StructureElement[]> {
+  const document = await PDFDocument.load(await readFile(file), { updateMetadata: false });
+  const elements: StructureElement[] = [];
+  const text = (value: unknown) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined);
+  const visit = (node: unknown, depth: number): void => {
+    const value = node instanceof PDFRef ? document.context.lookup(node) : node;
+    if (value instanceof PDFArray) return value.asArray().forEach((item) => visit(item, depth));
+    if (!(value instanceof PDFDict)) return;
+    const type = value.get(PDFName.of('S'));
+    if (type instanceof PDFName) elements.push({ type: type.decodeText(), alt: text(value.get(PDFName.of('Alt'))), depth });
+    visit(value.get(PDFName.of('K')), type instanceof PDFName ? depth + 1 : depth);
+  };
+  visit(document.catalog.get(PDFName.of('StructTreeRoot')), 0);
+  return elements;
+}

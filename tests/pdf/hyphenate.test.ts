@@ -43,7 +43,7 @@ describe('hyphenateHtml', () => {
   it('hyphenates text, never tags, attributes or entities', () => {
     const html = '<p title="documentary">A documentary &amp; <a href="https://example.org/documentary">international</a> cooperation</p>';
     expect(shown(hyphenateHtml(html, 'en'))).toBe(
-      '<p title="documentary">A doc|u|men|tary &amp; <a href="https://example.org/documentary">in|ter|na|tional</a> co|op|er|a|tion</p>',
+      '<p title="documentary">A doc|u|men|tary &amp; <a href="https://example.org/documentary">in|ter|na|tional</a> cooperation</p>',
     );
   });
 
@@ -57,9 +57,22 @@ describe('hyphenateHtml', () => {
     const result = shown(hyphenateHtml(html, 'en'));
     expect(result).toContain('<h2 id="x">International documentary</h2>');
     expect(result).toContain('<code>documentary_international</code>');
-    expect(result).toContain('(example<wbr></wbr>.org<wbr></wbr>/documentary)</span> doc|u|men|tary</p>');
+    expect(result).toContain('(example<wbr></wbr>.org<wbr></wbr>/documentary)</span> documentary</p>');
     expect(result).toContain('<pre><code>international documentary\n</code></pre>');
-    expect(result).toContain('<p>doc|u|men|tary<br />doc|u|men|tary</p>');
+    expect(result).toContain('<p>doc|u|men|tary<br />documentary</p>');
+  });
+
+  it('never breaks words under 6 letters, words in capitals, or the last word of a paragraph', () => {
+    const result = shown(hyphenateHtml('<p>Border guards asked UNHCR and INTERPOL about documentary evidence of deportation</p>', 'en'));
+    expect(result).toBe('<p>Bor|der guards asked UNHCR and INTERPOL about doc|u|men|tary ev|i|dence of deportation</p>');
+    const items = shown(hyphenateHtml('<ul><li>international documentary<ul><li>documentary</li></ul></li></ul>', 'en'));
+    expect(items).toBe('<ul><li>in|ter|na|tional documentary<ul><li>documentary</li></ul></li></ul>');
+  });
+
+  it('ties a short last word to the word before it, so that no last line is a fragment', () => {
+    expect(hyphenateHtml('<p>The defectors were sent back to it.</p>', 'en')).toBe('<p>The de\u00ADfec\u00ADtors were sent back to\u00A0it.</p>');
+    expect(hyphenateHtml('<p>They were deported <em>again</em>.</p>', 'en')).toBe('<p>They were de\u00ADported <em>again</em>.</p>');
+    expect(hyphenateHtml('<p>Sent back.</p><p>Deportation.</p>', 'en')).toBe('<p>Sent\u00A0back.</p><p>Deportation.</p>');
   });
 
   it('returns the HTML unchanged for a language without patterns', () => {

@@ -8,10 +8,21 @@ const render = (source: string) => md.render(source, {});
 describe('the print renderer', () => {
   it('sets an image alone in its paragraph as a figure, captioned by its title, else its alt text', () => {
     expect(render('![A map](map.svg "The route")')).toBe(
-      '<figure>\n<img src="map.svg" alt="A map" title="The route" />\n<figcaption>The route</figcaption>\n</figure>\n',
+      '<figure role="group">\n<img src="map.svg" alt="A map" title="The route" />\n<figcaption>The route</figcaption>\n</figure>\n',
     );
     expect(render('![Crossings & returns, *2023*](bars.png)')).toContain('<figcaption>Crossings &amp; returns, 2023</figcaption>\n</figure>');
-    expect(render('![](bars.png)')).toBe('<figure>\n<img src="bars.png" alt="" />\n</figure>\n');
+    expect(render('![](bars.png)')).toBe('<figure role="group">\n<img src="bars.png" alt="" />\n</figure>\n');
+  });
+
+  it('keeps a width given with the attribute syntax', () => {
+    expect(render('![A map](map.svg){width=50%}')).toContain('<img src="map.svg" alt="A map" width="50%" />');
+  });
+
+  it('numbers lists of any length inside the text block', () => {
+    const items = (count: number, start = 1) => Array.from({ length: count }, (_, index) => `${start + index}. item`).join('\n');
+    expect(render(items(9))).toMatch(/^<ol>/);
+    expect(render(items(12))).toMatch(/^<ol class="digits-2">/);
+    expect(render(items(3, 98))).toMatch(/^<ol start="98" class="digits-3">/);
   });
 
   it('leaves an image inside running text inline', () => {
