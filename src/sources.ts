@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MARKDOWN_EXTENSIONS } from './document/load.js';
 import { GalleyError } from './errors.js';
@@ -22,7 +22,20 @@ export async function collectSources(paths: string[]): Promise<SourceList> {
       files.push(...found);
     }
   }
-  return { files: [...new Set(files)], errors };
+  return { files: await firstOfEachFile(files), errors };
+}
+
+/** One spelling of each file (the first given): `content` and `./content/a.md` both name content/a.md. */
+async function firstOfEachFile(files: string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  const kept: string[] = [];
+  for (const file of files) {
+    const real = await realpath(file).catch(() => path.resolve(file));
+    if (seen.has(real)) continue;
+    seen.add(real);
+    kept.push(file);
+  }
+  return kept;
 }
 
 export function isMarkdownFile(file: string): boolean {

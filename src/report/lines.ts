@@ -1,4 +1,4 @@
-import { describeResult, describeSummary, type BuildSummary, type DocumentResult, type Reporter } from './reporter.js';
+import { describeFailure, describeResult, describeSummary, describeWarning, type BuildSummary, type DocumentResult, type Reporter } from './reporter.js';
 
 /**
  * One plain line per document (for logs and pipes), warnings before it; `quiet` keeps only errors.
@@ -9,9 +9,9 @@ export function lineReporter(write: (line: string) => void, { quiet = false } = 
     begin: () => undefined,
     started: () => undefined,
     finished: (result: DocumentResult) => {
-      if (result.status === 'failed') return write(result.error ?? `${result.source}: failed`);
+      if (result.status === 'failed') return write(describeFailure(result));
       if (quiet) return;
-      result.warnings.forEach((warning) => write(warning));
+      result.warnings.forEach((warning) => write(describeWarning(warning)));
       write(describeResult(result));
     },
     problem: (line) => write(line),

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
-import { describeSummary, type BuildSummary, type DocumentResult, type Reporter } from './reporter.js';
+import { escapeControlCharacters } from '../errors.js';
+import { describeFailure, describeSummary, describeWarning, type BuildSummary, type DocumentResult, type Reporter } from './reporter.js';
 
 /** For a terminal: one progress bar (count, elapsed time, current document); problems print above it. */
 export function progressReporter(stream: NodeJS.WriteStream): Reporter {
@@ -25,12 +26,12 @@ export function progressReporter(stream: NodeJS.WriteStream): Reporter {
       bar = bars.create(total, 0, { current: '' });
     },
     started: (source) => {
-      bar?.update({ current: source });
+      bar?.update({ current: escapeControlCharacters(source) });
       redraw();
     },
     finished: (result: DocumentResult) => {
-      if (result.status === 'failed') log(result.error ?? `${result.source}: failed`);
-      result.warnings.forEach(log);
+      if (result.status === 'failed') log(describeFailure(result));
+      result.warnings.forEach((warning) => log(describeWarning(warning)));
       bar?.increment();
       redraw();
     },

@@ -1,3 +1,4 @@
+import { escapeControlCharacters } from '../errors.js';
 import type { OutputRecord } from '../output/manifest.js';
 
 export interface DocumentResult {
@@ -38,13 +39,25 @@ export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-/** `built a.md: out/a.pdf (3 pages), out/a.epub (4 chapters)`, or `unchanged a.md`. */
+/** `built a.md: out/a.pdf (3 pages), out/a.epub (4 chapters)`, or `unchanged a.md`; file names kept to one line. */
 export function describeResult(result: DocumentResult): string {
-  if (result.status === 'unchanged') return `unchanged ${result.source}`;
-  const outputs = result.outputs.map((output) =>
-    output.pages !== undefined ? `${output.path} (${plural(output.pages, 'page')})` : `${output.path} (${plural(output.chapters ?? 0, 'chapter')})`,
-  );
-  return `built ${result.source}: ${outputs.join(', ')}`;
+  const source = escapeControlCharacters(result.source);
+  if (result.status === 'unchanged') return `unchanged ${source}`;
+  const outputs = result.outputs.map((output) => {
+    const count = output.pages !== undefined ? plural(output.pages, 'page') : plural(output.chapters ?? 0, 'chapter');
+    return `${escapeControlCharacters(output.path)} (${count})`;
+  });
+  return `built ${source}: ${outputs.join(', ')}`;
+}
+
+/** The line of a failed document: its error, already one line (or a stack, with --verbose). */
+export function describeFailure(result: DocumentResult): string {
+  return result.error ?? `${escapeControlCharacters(result.source)}: failed`;
+}
+
+/** A warning (`file:line: warning: …`) as one line, whatever the file name holds. */
+export function describeWarning(warning: string): string {
+  return escapeControlCharacters(warning);
 }
 
 /** `3 built, 1 unchanged, 0 failed in 2.1 s`; after Ctrl-C, `interrupted: …, 5 not started`. */

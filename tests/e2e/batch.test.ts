@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Builder } from '../../src/build.js';
 import { lineReporter } from '../../src/report/lines.js';
 import type { BuildSummary } from '../../src/report/reporter.js';
-import { watch } from '../../src/watch.js';
 import { defaultOptions } from '../helpers/build.js';
 import { runCli } from '../helpers/cli.js';
 import { readPdf } from '../helpers/pdf.js';
@@ -79,14 +78,14 @@ describe('incremental builds', () => {
 describe('reports', () => {
   it('--json prints each document\'s outputs, pages, chapters, bytes, time and warnings on stdout', async () => {
     const folder = await corpus('json', 2);
-    await writeFile(path.join(folder, 'doc-2.md'), '---\ntitle: Two\nlayout: wide\n---\nText.\n');
+    await writeFile(path.join(folder, 'doc-2.md'), '---\ntitle: Two\nlang: en\nlayout: wide\n---\nText.\n');
     const result = await runCli('build', folder, '--out', path.join(folder, 'out'), '--json', '--quiet');
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ built: 2, unchanged: 0, failed: 0, interrupted: false });
     const byName = Object.fromEntries(report.documents.map((document: { source: string }) => [path.basename(document.source), document]));
-    expect(byName['doc-2.md'].warnings).toEqual([`${path.join(folder, 'doc-2.md')}:3: warning: unknown front matter key "layout" is ignored`]);
+    expect(byName['doc-2.md'].warnings).toEqual([`${path.join(folder, 'doc-2.md')}:4: warning: unknown front matter key "layout" is ignored`]);
     for (const document of report.documents) {
       expect(document.status).toBe('built');
       expect(document.ms).toBeGreaterThan(0);
@@ -146,43 +145,5 @@ describe('a remote browser', () => {
     } finally {
       await browser.disconnect();
     }
-  });
-});
-
-describe('galley watch', () => {
-  it('rebuilds a document when it or its image is saved, and every document when a template is', async () => {
-    const folder = await corpus('watch', 2);
-    const templates = path.join(dir, 'watch-templates');
-    await mkdir(templates, { recursive: true });
-    await cp(path.join('templates', 'print.css'), path.join(templates, 'print.css'));
-    const lines: string[] = [];
-    const waitFor = async (predicate: () => boolean) => {
-      for (let waited = 0; !predicate(); waited += 25) {
-        if (waited > 30_000) throw new Error(`waited in vain; the watch said:\n${lines.join('\n')}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    };
-    const count = (prefix: string) => lines.filter((line) => line.startsWith(prefix)).length;
-    const stop = new AbortController();
-    const watching = watch(defaultOptions({ paths: [folder], outDir: path.join(folder, 'out'), templatesDir: templates }), lineReporter((line) => lines.push(line)), stop.signal);
-
-    try {
-      await waitFor(() => count('built ') === 2);
-      await new Promise((resolve) => setTimeout(resolve, 300)); // let the watcher settle
-      await writeFile(path.join(folder, 'doc-2.md'), '---\ntitle: Document 2\n---\nSaved again.\n');
-      await waitFor(() => count('built ') === 3);
-      expect(lines.at(-1)).toMatch(/^built \S+doc-2\.md: \S+doc-2\.pdf \(1 page\), \S+doc-2\.epub \(\d+ chapters?\)$/);
-
-      await writeFile(path.join(folder, 'dot.png'), Buffer.concat([PNG_1X1, Buffer.from([1])]));
-      await waitFor(() => count(`built ${path.join(folder, 'doc-1.md')}`) === 2);
-
-      await writeFile(path.join(templates, 'print.css'), `${await readFile(path.join(templates, 'print.css'), 'utf8')}\n/* edited */\n`);
-      await waitFor(() => count('built ') === 6);
-    } finally {
-      stop.abort();
-    }
-    const summary = await watching;
-    expect(summary.failed).toBe(0);
-    expect((await readPdf(path.join(folder, 'out', 'doc-2.pdf'))).pages[0]).toContain('Saved again.');
   });
 });
