@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Page, Viewport } from 'puppeteer-core';
 import type { Notice } from '../document/model.js';
 import type { RemoteAccess } from '../net/guarded-fetch.js';
+import { browserError } from './browser-errors.js';
+import type { PageWatch } from './page-watch.js';
 import { guardPage } from './request-policy.js';
 import type { PageSource } from './session.js';
 import { showHtml } from './show-html.js';
@@ -20,8 +22,10 @@ export interface GuardedPageSpec {
 
 /**
  * The one door to Chrome: takes a page for `purpose`, turns JavaScript off, puts the request policy
- * in place, shows `html`, and hands the page to `use`. The page goes back to its pool and the temp
- * folder is removed whatever happens. Refused requests are returned with the result.
+ * in place, shows `html`, and hands the page to `use`. Every step ends as soon as the page crashes
+ * or is stopped (for its memory, or because its browser went), with a GalleyError that says so.
+ * The page goes back to its pool only if all went well (else it is closed), and its work folder is
+ * removed whatever happens. Refused requests are returned with the result.
  */
 export async function withGuardedPage<T>(
   pages: PageSource,
@@ -32,15 +36,23 @@ export async function withGuardedPage<T>(
   const refused: Notice[] = [];
   let workDir: string | undefined;
   let page: Page | undefined;
+  let watch: PageWatch | undefined;
+  let usable = false;
+  const step = <S>(work: Promise<S>): Promise<S> => watch?.race(work) ?? work;
   try {
-    workDir = await mkdtemp(path.join(os.tmpdir(), 'galley-page-'));
     page = await pages.newPage(purpose);
-    await guardPage(page, [workDir, ...spec.allowedDirs], refused, spec.remoteAccess);
-    if (spec.viewport && !sameViewport(page.viewport(), spec.viewport)) await page.setViewport(spec.viewport);
-    await showHtml(page, spec.html, workDir);
-    return { result: await use(page), refused };
+    watch = pages.watchOf?.(page);
+    workDir = await (pages.pageDir?.() ?? mkdtemp(path.join(os.tmpdir(), 'galley-page-')));
+    await step(guardPage(page, [workDir, ...spec.allowedDirs], refused, spec.remoteAccess));
+    if (spec.viewport && !sameViewport(page.viewport(), spec.viewport)) await step(page.setViewport(spec.viewport));
+    await step(showHtml(page, spec.html, workDir));
+    const result = await step(use(page));
+    usable = true;
+    return { result, refused };
+  } catch (error) {
+    throw watch ? await watch.explain(error) : browserError(error);
   } finally {
-    if (page) await pages.release(page);
+    if (page) await pages.release(page, usable);
     if (workDir) await rm(workDir, { recursive: true, force: true });
   }
 }

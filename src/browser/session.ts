@@ -1,25 +1,11 @@
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { GalleyError } from '../errors.js';
 import type { RemoteAccess } from '../net/guarded-fetch.js';
-
-const CHROME_ARGS = [
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-default-apps',
-  '--disable-extensions',
-  '--disable-sync',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
-  '--font-render-hinting=none',
-  // Each window's omnibox pop-ups (WebUI pages that headless never shows) and a spare renderer
-  // process cost about 60 MB each.
-  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,SpareRendererForSitePerProcess',
-];
-
-const CLOSE_GRACE_MS = 2_000;
+import { BROWSER_CLOSED, BROWSER_STOPPED, memoryExceeded, pageCrashed, startError } from './browser-errors.js';
+import { connectBrowser, killBrowser, launchBrowser, leaveBrowser, withinGrace } from './launch.js';
+import { MemoryWatchdog, PAGE_MEMORY_LIMIT_BYTES, type MemoryStop } from './memory-watchdog.js';
+import { PageWatch } from './page-watch.js';
+import { RunFolder } from './run-folder.js';
 
 /**
  * The purpose of pages that are photographed (the EPUB's cover). Headless Chrome paints only the
@@ -29,6 +15,9 @@ const CLOSE_GRACE_MS = 2_000;
  */
 export const PHOTOGRAPHED = 'photographed';
 
+/** A crash this soon after the watchdog killed a process is put down to that process's memory. */
+const MEMORY_STOP_WINDOW_MS = 2_000;
+
 /** Where pages come from: the whole session, or one document's share of it. */
 export interface PageSource {
   /**
@@ -36,8 +25,12 @@ export interface PageSource {
    * as its viewport, and output must not depend on what a page did before.
    */
   newPage(purpose: string): Promise<Page>;
-  /** Gives a page back when its work is done: it is kept for the next one, or closed. */
-  release(page: Page): Promise<void>;
+  /** Gives a page back when its work is done: kept for the next one, unless its work failed (`usable` false): then it is closed. */
+  release(page: Page, usable?: boolean): Promise<void>;
+  /** The watch over a page in use: it fails as soon as the page crashes or is stopped. */
+  watchOf?(page: Page): PageWatch | undefined;
+  /** A new folder for one page's files, inside the run's own folder (removed with it). */
+  pageDir?(): Promise<string>;
   /** Set only with --allow-remote: how pages may fetch http(s) (see guardPage). */
   readonly remoteAccess?: RemoteAccess | undefined;
 }
@@ -45,31 +38,58 @@ export interface PageSource {
 /** A browser to launch (found by findBrowser), or a running one to connect to (--browser-ws). */
 export type BrowserTarget = { executablePath: string } | { wsEndpoint: string };
 
+export interface SessionOptions {
+  /** Where the run's own folder is made: the system's temp folder unless told. */
+  tempDir?: string | undefined;
+  /** The most memory a page's renderer or print job may hold (see PAGE_MEMORY_LIMIT_BYTES). */
+  memoryLimitBytes?: number | undefined;
+}
+
+/** A page in use, and what its use holds. */
+interface InUse {
+  purpose: string;
+  /** When it was taken (Date.now()). */
+  since: number;
+  watch: PageWatch;
+  /** Stops listening to the signal of the work that took the page. */
+  detach?: () => void;
+  /** Lets the next photographed page have its turn. */
+  endTurn?: () => void;
+}
+
 /**
- * The browser of a run: started on first use and kept warm; if it crashes or disconnects, the next
- * page starts a new one. Pages go back to a pool when released, since a new page costs a new
- * renderer. `close()` ends the browser (or disconnects from a remote one).
+ * The browser of a run: started on first use and kept warm; if it crashes, disconnects or gets
+ * stuck, the next page starts a new one. Pages go back to a pool when released, since a new page
+ * costs a new renderer; a page whose work failed or was given up is closed instead. `close()` ends
+ * the browser (or disconnects from a remote one) and removes the run's folder.
  */
 export class BrowserSession implements PageSource {
   #browser: Promise<Browser> | undefined;
+  #runFolder: Promise<RunFolder> | undefined;
+  #watchdog: MemoryWatchdog | undefined;
+  #lastMemoryStop = Number.NEGATIVE_INFINITY;
   /** The context of photographed pages, in the browser above. */
   #photoContext: Promise<BrowserContext> | undefined;
   readonly #idle = new Map<string, Page[]>();
+  readonly #inUse = new Map<Page, InUse>();
+  /** Every open page the session made, idle or in use, with its purpose. */
+  readonly #purposes = new Map<Page, string>();
+  readonly #crashed = new WeakSet<Page>();
   #launchTab: Page | undefined;
   #launches = 0;
   /** Set by close(): work given up but still running must not start a browser that nobody ends. */
   #closing: Promise<void> | undefined;
-  readonly #purposes = new Map<Page, string>();
-  /** Detaches a page in use from the signal of the work that took it; true if that work was given up. */
-  readonly #detach = new Map<Page, () => boolean>();
   /** Photographed pages are used one at a time: each waits for the one before to be released. */
   #photoTurn: Promise<void> = Promise.resolve();
-  readonly #endPhotoTurn = new Map<Page, () => void>();
+  readonly #memoryLimitBytes: number;
 
   constructor(
     private readonly target: BrowserTarget,
     readonly remoteAccess?: RemoteAccess,
-  ) {}
+    private readonly options: SessionOptions = {},
+  ) {
+    this.#memoryLimitBytes = options.memoryLimitBytes ?? PAGE_MEMORY_LIMIT_BYTES;
+  }
 
   /** How many times a browser was started or connected to. */
   get launches(): number {
@@ -81,51 +101,102 @@ export class BrowserSession implements PageSource {
     this.#browserOf().catch(() => undefined);
   }
 
-  /** A page for `purpose`, closed at once if `signal` aborts while it is in use. */
+  /** A page for `purpose`, closed at once, and never reused, if `signal` aborts while it is in use. */
   async newPage(purpose: string, signal?: AbortSignal): Promise<Page> {
     signal?.throwIfAborted();
-    const page = purpose === PHOTOGRAPHED ? await this.#takePhotoTurn(signal) : await this.#takePage(purpose);
+    const { page, endTurn } = purpose === PHOTOGRAPHED ? await this.#takePhotoTurn(signal) : { page: await this.#takePage(purpose) };
+    // Nothing but galley's own deadline may cut a document's step short.
+    page.setDefaultTimeout(0);
+    page.setDefaultNavigationTimeout(0);
+    const use: InUse = { purpose, since: Date.now(), watch: new PageWatch(page, () => this.#crashReason(purpose)), endTurn };
+    this.#inUse.set(page, use);
+    this.#watchdog?.start();
     if (signal) {
-      const close = () => void page.close().catch(() => undefined);
-      signal.addEventListener('abort', close, { once: true });
-      this.#detach.set(page, () => {
-        signal.removeEventListener('abort', close);
-        return signal.aborted;
-      });
-      if (signal.aborted) close();
+      const giveUp = () => {
+        use.watch.fail(signal.reason instanceof GalleyError ? signal.reason : new GalleyError('given up'));
+        void this.#retire(page);
+      };
+      signal.addEventListener('abort', giveUp, { once: true });
+      use.detach = () => signal.removeEventListener('abort', giveUp);
+      if (signal.aborted) giveUp();
       signal.throwIfAborted();
     }
     return page;
   }
 
-  async release(page: Page): Promise<void> {
-    const givenUp = this.#detach.get(page)?.() ?? false;
-    this.#detach.delete(page);
-    const purpose = this.#purposes.get(page) ?? '';
-    if (!givenUp && !page.isClosed()) {
-      // Its document's request policy goes with it; the next user sets its own (guardPage).
-      page.removeAllListeners('request');
-      this.#idle.set(purpose, [...(this.#idle.get(purpose) ?? []), page]);
-    }
-    this.#endPhotoTurn.get(page)?.();
-    this.#endPhotoTurn.delete(page);
+  async release(page: Page, usable = true): Promise<void> {
+    const use = this.#inUse.get(page);
+    if (!use) return;
+    if (!usable || use.watch.failed || page.isClosed() || this.#crashed.has(page)) return this.#retire(page);
+    this.#endUse(page, use);
+    // Its document's request policy goes with it; the next user sets its own (guardPage).
+    page.removeAllListeners('request');
+    this.#idle.set(use.purpose, [...(this.#idle.get(use.purpose) ?? []), page]);
+  }
+
+  watchOf(page: Page): PageWatch | undefined {
+    return this.#inUse.get(page)?.watch;
+  }
+
+  async pageDir(): Promise<string> {
+    if (this.#closing) throw new GalleyError(BROWSER_CLOSED);
+    return (await this.#runFolderOf()).pageDir();
   }
 
   /** Pages for one document: all of them are closed when its work is given up. */
   forDocument(signal: AbortSignal): PageSource {
-    return { newPage: (purpose) => this.newPage(purpose, signal), release: (page) => this.release(page), remoteAccess: this.remoteAccess };
+    return {
+      newPage: (purpose) => this.newPage(purpose, signal),
+      release: (page, usable) => this.release(page, usable),
+      watchOf: (page) => this.watchOf(page),
+      pageDir: () => this.pageDir(),
+      remoteAccess: this.remoteAccess,
+    };
   }
 
-  async #takePhotoTurn(signal: AbortSignal | undefined): Promise<Page> {
+  #endUse(page: Page, use: InUse): void {
+    this.#inUse.delete(page);
+    use.detach?.();
+    use.watch.dispose();
+    use.endTurn?.();
+    if (this.#inUse.size === 0) this.#watchdog?.stop();
+  }
+
+  /** Closes a page that must not be used again. One that cannot be closed is stuck in its browser: a new one will start. */
+  async #retire(page: Page): Promise<void> {
+    const use = this.#inUse.get(page);
+    if (use) this.#endUse(page, use);
+    const browser = page.browser();
+    if (await withinGrace(page.close())) return;
+    if ('executablePath' in this.target && browser.connected) await killBrowser(browser);
+  }
+
+  #crashReason(purpose: string): GalleyError {
+    if (Date.now() - this.#lastMemoryStop < MEMORY_STOP_WINDOW_MS) return memoryExceeded(this.#memoryLimitBytes);
+    return pageCrashed(purpose === PHOTOGRAPHED ? 'drawing the cover' : 'printing');
+  }
+
+  /**
+   * A renderer killed for its memory crashes its pages, which then say why. A print job's compositor
+   * dies silently, and Chrome does not say whose it was: every page printing since before it
+   * started is told (with --jobs 2, that may be an innocent one too).
+   */
+  #onMemoryStop(stop: MemoryStop): void {
+    this.#lastMemoryStop = Date.now();
+    if (stop.type === 'renderer') return;
+    for (const use of this.#inUse.values()) {
+      if (use.purpose !== PHOTOGRAPHED && use.since <= stop.since) use.watch.fail(memoryExceeded(this.#memoryLimitBytes));
+    }
+  }
+
+  async #takePhotoTurn(signal: AbortSignal | undefined): Promise<{ page: Page; endTurn: () => void }> {
     let endTurn!: () => void;
     const previous = this.#photoTurn;
     this.#photoTurn = new Promise<void>((resolve) => (endTurn = resolve));
     try {
       await previous;
       signal?.throwIfAborted();
-      const page = await this.#takePage(PHOTOGRAPHED);
-      this.#endPhotoTurn.set(page, endTurn);
-      return page;
+      return { page: await this.#takePage(PHOTOGRAPHED), endTurn };
     } catch (error) {
       endTurn();
       throw error;
@@ -136,11 +207,13 @@ export class BrowserSession implements PageSource {
     const browser = await this.#browserOf();
     const idle = this.#idle.get(purpose) ?? [];
     for (let page = idle.pop(); page; page = idle.pop()) {
-      if (!page.isClosed() && page.browser() === browser) return page;
+      if (!page.isClosed() && !this.#crashed.has(page) && page.browser() === browser) return page;
+      page.close().catch(() => undefined);
     }
     const page = purpose === PHOTOGRAPHED ? await (await this.#photoContextOf(browser)).newPage() : await this.#newTab(browser);
     this.#purposes.set(page, purpose);
     page.once('close', () => this.#purposes.delete(page));
+    page.on('error', () => this.#crashed.add(page));
     return page;
   }
 
@@ -153,17 +226,26 @@ export class BrowserSession implements PageSource {
   }
 
   #browserOf(): Promise<Browser> {
-    if (this.#closing) return Promise.reject(new GalleyError('the browser was closed'));
+    if (this.#closing) return Promise.reject(new GalleyError(BROWSER_CLOSED));
     if (!this.#browser) {
-      const started = this.#start();
+      const how = 'wsEndpoint' in this.target ? `connect to the browser at ${this.target.wsEndpoint}` : `start the browser ${this.target.executablePath}`;
+      const started = this.#start().catch((error: unknown) => Promise.reject(startError(error, how)));
       this.#browser = started;
       this.#photoContext = undefined;
       started.then(
-        (browser) => browser.once('disconnected', () => this.#browser === started && (this.#browser = undefined)),
+        (browser) => browser.once('disconnected', () => this.#onDisconnected(started, browser)),
         () => undefined,
       );
     }
     return this.#browser;
+  }
+
+  /** Its pages in use fail at once, and the next page starts a new browser. */
+  #onDisconnected(started: Promise<Browser>, browser: Browser): void {
+    if (this.#browser === started) this.#browser = undefined;
+    const reason = new GalleyError(this.#closing ? BROWSER_CLOSED : BROWSER_STOPPED);
+    for (const [page, use] of this.#inUse) if (page.browser() === browser) use.watch.fail(reason);
+    if ('executablePath' in this.target) void killBrowser(browser);
   }
 
   #photoContextOf(browser: Browser): Promise<BrowserContext> {
@@ -171,67 +253,39 @@ export class BrowserSession implements PageSource {
     return this.#photoContext;
   }
 
+  #runFolderOf(): Promise<RunFolder> {
+    this.#runFolder ??= RunFolder.create(this.options.tempDir);
+    return this.#runFolder;
+  }
+
   async #start(): Promise<Browser> {
     this.#launches += 1;
-    const puppeteer = await import('puppeteer-core');
-    if ('wsEndpoint' in this.target) return puppeteer.connect({ browserWSEndpoint: this.target.wsEndpoint });
-    const browser = await puppeteer.launch({
-      executablePath: this.target.executablePath,
-      headless: true,
-      // A copy: puppeteer takes the --disable-features flag out of the array it is given.
-      args: process.getuid?.() === 0 ? [...CHROME_ARGS, '--no-sandbox'] : [...CHROME_ARGS],
-      // galley closes the browser itself on Ctrl-C, after stopping its work (see build()).
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
-    killOnExit(browser);
+    if ('wsEndpoint' in this.target) return connectBrowser(this.target.wsEndpoint);
+    const browser = await launchBrowser(this.target.executablePath, await this.#runFolderOf(), this.#launches);
+    this.#watchdog?.stop();
+    this.#watchdog = new MemoryWatchdog(browser, this.#memoryLimitBytes, (stop) => this.#onMemoryStop(stop));
+    if (this.#inUse.size > 0) this.#watchdog.start();
     // Taken by the first page asked for, rather than left idle with a renderer of its own.
     [this.#launchTab] = await browser.pages();
     return browser;
   }
 
-  /** Ends the browser; every call waits for the same ending. */
+  /** Ends the browser and removes the run's folder; every call waits for the same ending. */
   close(): Promise<void> {
     this.#closing ??= this.#end();
     return this.#closing;
   }
 
   async #end(): Promise<void> {
-    const starting = this.#browser;
     const photoContext = this.#photoContext;
-    const browser = await starting?.catch(() => undefined);
-    if (!browser) return;
-    if ('wsEndpoint' in this.target) {
-      // The browser is someone else's: leave it as it was found.
-      await Promise.all([...this.#purposes.keys()].map((page) => page.close().catch(() => undefined)));
-      await photoContext?.then((context) => context.close()).catch(() => undefined);
-      return browser.disconnect();
-    }
-    // Nothing in the browser is worth a graceful shutdown (its profile is temporary, and a stuck
-    // page could hold one up): its processes are ended at once, and puppeteer then removes the profile.
-    const child = browser.process();
-    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }
-    const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
-    await Promise.race([browser.close().catch(() => undefined), grace]);
+    const browser = await this.#browser?.catch(() => undefined);
+    this.#watchdog?.stop();
+    if (browser && 'wsEndpoint' in this.target) await leaveBrowser(browser, [...this.#purposes.keys()], photoContext);
+    else if (browser) await killBrowser(browser);
+    await (await this.#runFolder?.catch(() => undefined))?.remove();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-/** However galley ends, the browser it launched ends with it. */
-function killOnExit(browser: Browser): void {
-  const child = browser.process();
-  if (!child) return;
-  const kill = () => void child.kill('SIGKILL');
-  process.once('exit', kill);
-  child.once('exit', () => process.removeListener('exit', kill));
 }
