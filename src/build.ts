@@ -76,7 +76,7 @@ export class Builder {
     this.#templates = templates;
     this.#templatesHash = hash;
     const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;
-    this.#session = new BrowserSession(target, remoteAccess);
+    this.#session = new BrowserSession(target, remoteAccess, { memoryLimitBytes: options.maxPageMemoryBytes });
     this.#remoteImages = remoteAccess && new RemoteImageCache(remoteAccess);
     this.#loadOptions = {
       maxDocumentBytes: options.maxDocumentBytes,
@@ -90,10 +90,11 @@ export class Builder {
   static async create(options: BuildOptions, problems: string[]): Promise<Builder | undefined> {
     try {
       const templates = await loadTemplates(options.templatesDir);
-      // The PDF is printed by the browser, and the EPUB's generated cover is rendered by it.
+      // The PDF is printed by the browser, and the EPUB's generated cover is rendered by it: a
+      // missing browser is one line for the run when PDFs are asked for, else found when needed.
       const target: BrowserTarget = options.browserWs
         ? { wsEndpoint: options.browserWs }
-        : { executablePath: await findBrowser(options.browserPath) };
+        : { executablePath: options.formats.includes('pdf') ? await findBrowser(options.browserPath) : () => findBrowser(options.browserPath) };
       return new Builder(options, templates, await templatesHash(templates), target);
     } catch (error) {
       problems.push(describeError(error, options.verbose));

@@ -22,6 +22,7 @@ const processIo: Io = {
   terminal: process.stderr.isTTY ? process.stderr : undefined,
 };
 
+
 const MEGABYTE = 1024 * 1024;
 const REMOTE_TIMEOUT_MS = 20_000;
 /** The shell's code for a run ended by Ctrl-C. */
@@ -38,6 +39,7 @@ interface BuildFlags {
   timeout: string;
   maxDocumentSize: string;
   maxImageSize: string;
+  maxPageMemory: string;
   allowRemote: boolean;
   linkBase?: string;
   jobs?: string;
@@ -51,6 +53,8 @@ interface BuildFlags {
 /** The whole CLI, in-process: returns the exit code (0 all built, 1 a document failed, 2 usage, 130 Ctrl-C). */
 export async function main(argv: string[], io: Io = processIo, stop: AbortSignal = interruptSignal()): Promise<number> {
   let exitCode = 0;
+  // A closed terminal (SIGHUP) makes writes fail with EIO: the run still ends as it should, unheard.
+  if (io === processIo) for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const program = new Command('galley')
     .description('Publish Markdown articles as a print PDF and an EPUB 3.')
     .version(GALLEY_VERSION, '-V, --version')
@@ -116,6 +120,7 @@ function addBuildOptions(command: Command): Command {
     .option('--timeout <seconds>', 'time limit for each document', '60')
     .option('--max-document-size <MB>', 'largest Markdown file read', '10')
     .option('--max-image-size <MB>', 'largest image read or downloaded', '50')
+    .option('--max-page-memory <MB>', 'memory a browser page may use before its document is stopped', '2048')
     .option('--allow-remote', 'fetch http(s) images and styles (never from local or private addresses)', false)
     .option('--link-base <url>', 'turn relative links to files outside the edition into links under this http(s) address')
     .option('-q, --quiet', 'print nothing but errors', false)
@@ -150,6 +155,7 @@ function toBuildOptions(paths: string[], flags: BuildFlags, fail: (message: stri
     timeoutMs,
     maxDocumentBytes: positive('--max-document-size', flags.maxDocumentSize) * MEGABYTE,
     maxImageBytes,
+    maxPageMemoryBytes: positive('--max-page-memory', flags.maxPageMemory) * MEGABYTE,
     allowRemote: flags.allowRemote,
     linkBase: flags.linkBase === undefined ? undefined : linkBase(flags.linkBase, fail),
     remoteAccess: { maxBytes: maxImageBytes, timeoutMs: Math.min(timeoutMs, REMOTE_TIMEOUT_MS), allowAddress: isPublicAddress },

@@ -99,6 +99,8 @@ export interface BuildOptions {
   timeoutMs: number;
   maxDocumentBytes: number;
   maxImageBytes: number;
+  /** --max-page-memory: a page (renderer or print compositor) that uses more is stopped, and its document fails. */
+  maxPageMemoryBytes: number;
   /** --allow-remote: fetch http(s) resources, with `remoteAccess`'s limits and address policy. */
   allowRemote: boolean;
   remoteAccess: RemoteAccess;

@@ -36,7 +36,7 @@ export interface PageSource {
 }
 
 /** A browser to launch (found by findBrowser), or a running one to connect to (--browser-ws). */
-export type BrowserTarget = { executablePath: string } | { wsEndpoint: string };
+export type BrowserTarget = { executablePath: string | (() => Promise<string>) } | { wsEndpoint: string };
 
 export interface SessionOptions {
   /** Where the run's own folder is made: the system's temp folder unless told. */
@@ -228,8 +228,7 @@ export class BrowserSession implements PageSource {
   #browserOf(): Promise<Browser> {
     if (this.#closing) return Promise.reject(new GalleyError(BROWSER_CLOSED));
     if (!this.#browser) {
-      const how = 'wsEndpoint' in this.target ? `connect to the browser at ${this.target.wsEndpoint}` : `start the browser ${this.target.executablePath}`;
-      const started = this.#start().catch((error: unknown) => Promise.reject(startError(error, how)));
+      const started = this.#start();
       this.#browser = started;
       this.#photoContext = undefined;
       started.then(
@@ -260,8 +259,16 @@ export class BrowserSession implements PageSource {
 
   async #start(): Promise<Browser> {
     this.#launches += 1;
-    if ('wsEndpoint' in this.target) return connectBrowser(this.target.wsEndpoint);
-    const browser = await launchBrowser(this.target.executablePath, await this.#runFolderOf(), this.#launches);
+    if ('wsEndpoint' in this.target) {
+      const endpoint = this.target.wsEndpoint;
+      return connectBrowser(endpoint).catch((error: unknown) => Promise.reject(startError(error, `connect to the browser at ${endpoint}`)));
+    }
+    const { executablePath } = this.target;
+    // Found only when first needed: an EPUB-only build with its own cover needs no browser.
+    const executable = typeof executablePath === 'string' ? executablePath : await executablePath();
+    const browser = await launchBrowser(executable, await this.#runFolderOf(), this.#launches).catch((error: unknown) =>
+      Promise.reject(startError(error, `start the browser ${executable}`)),
+    );
     this.#watchdog?.stop();
     this.#watchdog = new MemoryWatchdog(browser, this.#memoryLimitBytes, (stop) => this.#onMemoryStop(stop));
     if (this.#inUse.size > 0) this.#watchdog.start();

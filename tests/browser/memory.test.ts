@@ -1,41 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser } from '../../src/browser/find.js';
 import { withGuardedPage } from '../../src/browser/guarded-page.js';
 import { BrowserSession } from '../../src/browser/session.js';
 import { GalleyError } from '../../src/errors.js';
+import { greyPng } from '../helpers/fixtures.js';
 
 const MEGABYTE = 1024 * 1024;
-
-/** A grey PNG of `width` × `height` pixels: about 1 MB to send, `width × height × 4` bytes once Chrome decodes it. */
-function greyPng(width: number, height: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (bytes: Buffer) => (bytes.reduce((c, byte) => crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8), 0xffffffff) ^ 0xffffffff) >>> 0;
-  const chunk = (type: string, data: Buffer) => {
-    const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const check = Buffer.alloc(4);
-    check.writeUInt32BE(crc(typed));
-    return Buffer.concat([length, typed, check]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 6], 8);
-  const row = Buffer.alloc(1 + width * 4, 0x7f);
-  row[0] = 0;
-  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)), { level: 1 });
-  const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
-}
 
 let tempDir: string;
 let bomb: string;

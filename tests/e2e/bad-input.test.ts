@@ -67,6 +67,15 @@ describe('bad input', () => {
     await expect(readdir(out)).rejects.toThrow(/ENOENT/);
   });
 
+  it('needs no browser for an EPUB-only build of a document with its own cover', async () => {
+    const noChrome = path.join(dir, 'no-chrome');
+    const ownCover = path.resolve('tests/fixtures/epub/own-cover.md');
+    const epubOnly = await runCli('build', ownCover, '--out', path.join(out, 'epub-only'), '--format', 'epub', '--browser', noChrome);
+    expect(epubOnly.code, epubOnly.stderr).toBe(0);
+    const generatedCover = await runCli('build', await write('no-cover.md', '---\nlang: en\n---\nText.\n'), '--out', out, '--format', 'epub', '--browser', noChrome);
+    expect(generatedCover.lines).toEqual([`${path.join(dir, 'no-cover.md')}: --browser ${noChrome}: no browser there (not an executable file)`]);
+  });
+
   it('refuses two documents that would write the same output files', async () => {
     const first = await write('same.md', 'One.\n');
     const second = path.join(dir, 'sub', 'same.md');

@@ -30,7 +30,7 @@ describe('reproducible editions', () => {
   it('rebuilds the article byte for byte, with its dates from the article', async () => {
     for (const [first, second] of await buildTwice('content/beyond-utopia.md', 'plain')) expect(first.equals(second)).toBe(true);
     const pdf = await openPdf(path.join(dir, 'plain-a', 'beyond-utopia.pdf'));
-    const { info } = (await pdf.getMetadata()) as { info: Record<string, string> };
+    const { info } = (await pdf.getMetadata()) as unknown as { info: Record<string, string> };
     expect(info.CreationDate).toMatch(/^D:20231217000000/);
     expect(info.ModDate).toMatch(/^D:20231217000000/);
   });
@@ -39,7 +39,7 @@ describe('reproducible editions', () => {
     process.env.SOURCE_DATE_EPOCH = '1700000000'; // 2023-11-14T22:13:20Z
     for (const [first, second] of await buildTwice('content/beyond-utopia.md', 'epoch')) expect(first.equals(second)).toBe(true);
     const pdf = await openPdf(path.join(dir, 'epoch-a', 'beyond-utopia.pdf'));
-    const { info, metadata } = (await pdf.getMetadata()) as { info: Record<string, string>; metadata: { get(name: string): unknown } };
+    const { info, metadata } = (await pdf.getMetadata()) as unknown as { info: Record<string, string>; metadata: { get(name: string): unknown } };
     expect(info.CreationDate).toMatch(/^D:20231114221320/);
     expect(metadata.get('xmp:modifydate')).toBe('2023-11-14T22:13:20Z');
     const epub = await readEpub(path.join(dir, 'epoch-a', 'beyond-utopia.epub'));
@@ -82,7 +82,7 @@ describe('self-describing PDF', () => {
     expect(attached.map((file) => file.filename)).toEqual(['edition.md']);
     expect(Buffer.from(attached[0]!.content).toString('utf8')).toBe(text);
 
-    const { info, metadata } = (await pdf.getMetadata()) as { info: Record<string, string>; metadata: { get(name: string): unknown } };
+    const { info, metadata } = (await pdf.getMetadata()) as unknown as { info: Record<string, string>; metadata: { get(name: string): unknown } };
     expect(metadata.get('dc:title')).toBe(info.Title);
     expect(info.Title).toBe('Editions & <archives>');
     expect(metadata.get('dc:creator')).toEqual(['Ann Lee', 'Bo Kim']);

@@ -24,7 +24,8 @@ describe('galley verify', () => {
 
     const pdf = path.join(out, 'verified.pdf');
     const bytes = await readFile(pdf);
-    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = bytes[middle]! ^ 0x01;
     await writeFile(pdf, bytes);
     const tampered = await runCli('verify', out);
     expect(tampered.code).toBe(1);

@@ -11,7 +11,7 @@ const FIXTURES = path.resolve('tests/fixtures/epub');
 describe('cover', () => {
   it('takes front matter `cover` as it is, typed by its bytes, without a browser', async () => {
     const doc = await loadDocument(path.join(FIXTURES, 'own-cover.md'));
-    const noBrowser = { newPage: () => Promise.reject(new Error('no browser for a given cover')) };
+    const noBrowser = { newPage: () => Promise.reject(new Error('no browser for a given cover')), release: async () => undefined };
     const cover = await makeCover(doc, bookMetadata(doc), await loadTemplates(), noBrowser);
     expect(cover.mediaType).toBe('image/jpeg');
     expect(cover.bytes).toEqual(new Uint8Array(await readFile(path.join(FIXTURES, 'own-cover.jpeg'))));

@@ -16,6 +16,7 @@ export function defaultOptions(overrides: Partial<BuildOptions> = {}): BuildOpti
     timeoutMs: 60_000,
     maxDocumentBytes: 10 * 1024 * 1024,
     maxImageBytes: 50 * 1024 * 1024,
+    maxPageMemoryBytes: 2048 * 1024 * 1024,
     allowRemote: false,
     remoteAccess: { maxBytes: 50 * 1024 * 1024, timeoutMs: 20_000, allowAddress: isPublicAddress },
     jobs: 2,

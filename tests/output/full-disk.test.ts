@@ -15,9 +15,9 @@ afterAll(async () => {
 
 /** `it` when the tmpfs is mounted, else `it.skip`, saying why. */
 function onDisk(disk: Tmpfs | string): typeof it {
-  if (typeof disk !== 'string') return it;
+  if (typeof disk !== 'string') return it as typeof it;
   console.warn(`skipping a build onto a small tmpfs: ${disk}`);
-  return it.skip;
+  return it.skip as typeof it;
 }
 
 interface Edition {

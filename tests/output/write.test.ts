@@ -17,9 +17,9 @@ afterAll(async () => {
 
 /** `it` when the tmpfs is mounted, else `it.skip`, saying why. */
 function withDisk(disk: typeof small): typeof it {
-  if (typeof disk !== 'string') return it;
+  if (typeof disk !== 'string') return it as typeof it;
   console.warn(`skipping a tmpfs test: ${disk}`);
-  return it.skip;
+  return it.skip as typeof it;
 }
 
 const bytes = (size: number, fill: number) => Buffer.alloc(size, fill);
