@@ -143,14 +143,16 @@ async function main() {
     const theArticle = path.join(root, 'content', 'beyond-utopia.md');
 
     const cold = [];
-    for (let run = 0; run < Math.max(RUNS, 5); run += 1) cold.push((await galley(['build', theArticle, '-o', path.join(work, 'single'), '--force'])).seconds);
+    for (let run = 0; run < Math.max(RUNS, 5); run += 1)
+      cold.push((await galley(['build', theArticle, '-o', path.join(work, 'single'), '--force'])).seconds);
 
     const batchArgs = ['build', corpus, '-o', path.join(work, 'out'), '--jobs', '2', '--force'];
     const batch = [];
     for (let run = 0; run < RUNS; run += 1) batch.push((await galley(batchArgs)).seconds);
     const { peak } = await galley(batchArgs, { sampleMemory: true });
     const unchanged = [];
-    for (let run = 0; run < Math.max(RUNS, 5); run += 1) unchanged.push((await galley(['build', corpus, '-o', path.join(work, 'out'), '--jobs', '2'])).seconds);
+    for (let run = 0; run < Math.max(RUNS, 5); run += 1)
+      unchanged.push((await galley(['build', corpus, '-o', path.join(work, 'out'), '--jobs', '2'])).seconds);
 
     const chromium = (() => {
       try {
@@ -161,7 +163,9 @@ async function main() {
     })();
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     const line = (label, value) => console.log(`${label.padEnd(44)} ${value}`);
-    console.log(`galley benchmark: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${chromium}`);
+    console.log(
+      `galley benchmark: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${chromium}`,
+    );
     console.log(`medians of ${RUNS} runs (5 for the short ones), whole process, PDF and EPUB`);
     line('cold build of the article', `${median(cold).toFixed(2)} s`);
     line(`${ARTICLES} generated articles, --jobs 2`, `${median(batch).toFixed(2)} s (${(ARTICLES / median(batch)).toFixed(1)} articles/s)`);

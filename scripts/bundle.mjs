@@ -20,7 +20,9 @@ await build({
   target: 'node20',
   sourcemap: true,
   // The CommonJS packages in the bundle call require() for Node's own modules.
-  banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);",
+  },
   // Loaded from node_modules as they are: they read __filename and __dirname, which a bundle in
   // ES module form does not have (@puppeteer/browsers through its proxy and yargs packages).
   external: ['@puppeteer/browsers'],

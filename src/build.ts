@@ -49,7 +49,16 @@ export async function build(options: BuildOptions, reporter: Reporter, stop?: Ab
 }
 
 function emptySummary(problems: string[], started: number): BuildSummary {
-  return { built: 0, unchanged: 0, failed: problems.length, interrupted: false, notStarted: 0, problems, documents: [], ms: Date.now() - started };
+  return {
+    built: 0,
+    unchanged: 0,
+    failed: problems.length,
+    interrupted: false,
+    notStarted: 0,
+    problems,
+    documents: [],
+    ms: Date.now() - started,
+  };
 }
 
 /**
@@ -94,7 +103,11 @@ export class Builder {
       // missing browser is one line for the run when PDFs are asked for, else found when needed.
       const target: BrowserTarget = options.browserWs
         ? { wsEndpoint: options.browserWs }
-        : { executablePath: options.formats.includes('pdf') ? await findBrowser(options.browserPath) : () => findBrowser(options.browserPath) };
+        : {
+            executablePath: options.formats.includes('pdf')
+              ? await findBrowser(options.browserPath)
+              : () => findBrowser(options.browserPath),
+          };
       return new Builder(options, templates, await templatesHash(templates), target);
     } catch (error) {
       problems.push(describeError(error, options.verbose));
@@ -116,7 +129,12 @@ export class Builder {
   async run(
     files: string[],
     reporter: Reporter,
-    { stop, force = this.options.force, started = Date.now(), problems = [] }: { stop?: AbortSignal | undefined; force?: boolean; started?: number; problems?: string[] } = {},
+    {
+      stop,
+      force = this.options.force,
+      started = Date.now(),
+      problems = [],
+    }: { stop?: AbortSignal | undefined; force?: boolean; started?: number; problems?: string[] } = {},
   ): Promise<BuildSummary> {
     reporter.begin(files.length);
     if (await this.#certainToBuild(files, force)) this.#session.warmUp();
@@ -159,7 +177,14 @@ export class Builder {
   /** True when a document will be built whatever its inputs (--force, or no manifest yet): the browser can start at once. */
   async #certainToBuild(files: string[], force: boolean): Promise<boolean> {
     if (force) return files.length > 0;
-    const missing = await Promise.all(files.map((file) => access(manifestPath(this.options.outDir, documentName(file))).then(() => false, () => true)));
+    const missing = await Promise.all(
+      files.map((file) =>
+        access(manifestPath(this.options.outDir, documentName(file))).then(
+          () => false,
+          () => true,
+        ),
+      ),
+    );
     return missing.includes(true);
   }
 
@@ -169,7 +194,11 @@ export class Builder {
       return await withTimeLimit(this.options.timeoutMs, stop, async (deadline) => {
         const doc = await loadDocument(file, this.#loadOptions);
         this.dependencies.set(file, [file, ...[...doc.images.values()].map((image) => image.path), ...(doc.cover ? [doc.cover.path] : [])]);
-        const inputs = await documentInputs(doc, { galley: GALLEY_VERSION, options: this.#outputOptions(), templates: this.#templatesHash });
+        const inputs = await documentInputs(doc, {
+          galley: GALLEY_VERSION,
+          options: this.#outputOptions(),
+          templates: this.#templatesHash,
+        });
         const inputsSha256 = sha256(JSON.stringify(inputs));
         const manifestFile = manifestPath(this.options.outDir, doc.name);
         const warnings = doc.warnings.map((notice) => `${file}${notice.line ? `:${notice.line}` : ''}: warning: ${notice.message}`);
@@ -182,14 +211,26 @@ export class Builder {
         this.#session.warmUp();
         const made = await this.#makeOutputs(doc, this.#session.forDocument(deadline.signal));
         deadline.commit();
-        const manifest: Manifest = { manifest: 1, source: { file: path.basename(file), sha256: inputs.source }, inputs, inputsSha256, outputs: made.records };
+        const manifest: Manifest = {
+          manifest: 1,
+          source: { file: path.basename(file), sha256: inputs.source },
+          inputs,
+          inputsSha256,
+          outputs: made.records,
+        };
         const manifestOutput = { path: manifestFile, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) };
         const archive = await this.#archive(doc, async () => [...made.pending, manifestOutput], force);
         // All or nothing, the manifest last: a commit cut short leaves the old manifest, and a rebuild.
         await commitOutputs([...made.pending, ...archive.copies, manifestOutput]);
         const outputs = made.records.map((record) => ({ ...record, path: path.join(this.options.outDir, record.file) }));
         const madeWarnings = made.warnings.map((line) => `${file}: warning: ${line}`);
-        return { source: file, status: 'built', outputs, warnings: [...warnings, ...madeWarnings, ...archive.warnings], ms: Date.now() - began };
+        return {
+          source: file,
+          status: 'built',
+          outputs,
+          warnings: [...warnings, ...madeWarnings, ...archive.warnings],
+          ms: Date.now() - began,
+        };
       });
     } catch (error) {
       return failed(file, error instanceof GalleyError ? error.inFile(file) : error, began, this.options.verbose);
@@ -200,7 +241,11 @@ export class Builder {
    * With --archive, the copies of the edition (`edition()`: its files, the manifest last) still to
    * be written, or a refusal before anything is; a warning for each archived file --force replaces.
    */
-  async #archive(doc: DocumentModel, edition: () => Promise<PendingOutput[]>, force: boolean): Promise<{ copies: PendingOutput[]; warnings: string[] }> {
+  async #archive(
+    doc: DocumentModel,
+    edition: () => Promise<PendingOutput[]>,
+    force: boolean,
+  ): Promise<{ copies: PendingOutput[]; warnings: string[] }> {
     if (!this.options.archive) return { copies: [], warnings: [] };
     const label = doc.metadata.edition ?? doc.metadata.updated ?? doc.metadata.date ?? 'undated';
     const { copies, replaced } = await planArchive(this.options.outDir, doc.name, label, await edition(), force);
@@ -208,7 +253,10 @@ export class Builder {
   }
 
   /** Makes every requested format in memory, the PDF and the EPUB at the same time. */
-  async #makeOutputs(doc: DocumentModel, pages: PageSource): Promise<{ pending: PendingOutput[]; records: OutputRecord[]; warnings: string[] }> {
+  async #makeOutputs(
+    doc: DocumentModel,
+    pages: PageSource,
+  ): Promise<{ pending: PendingOutput[]; records: OutputRecord[]; warnings: string[] }> {
     const formats = this.options.formats;
     // Loaded here, while the browser starts: an unchanged folder never needs them.
     const [{ printPdf }, { buildEpub }] = await Promise.all([import('./pdf/print.js'), import('./epub/build-epub.js')]);
@@ -217,7 +265,10 @@ export class Builder {
         ? printPdf(pages, doc, this.#templates, { paper: this.options.paper ?? doc.metadata.paper ?? 'a4', version: GALLEY_VERSION })
         : undefined,
       formats.includes('epub')
-        ? buildEpub(doc, this.#templates, { session: pages, splitLevel: this.options.splitLevel ?? doc.metadata.splitLevel ?? naturalSplitLevel(doc.blocks) })
+        ? buildEpub(doc, this.#templates, {
+            session: pages,
+            splitLevel: this.options.splitLevel ?? doc.metadata.splitLevel ?? naturalSplitLevel(doc.blocks),
+          })
         : undefined,
     ]);
     const pending: PendingOutput[] = [];

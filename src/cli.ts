@@ -22,7 +22,6 @@ const processIo: Io = {
   terminal: process.stderr.isTTY ? process.stderr : undefined,
 };
 
-
 const MEGABYTE = 1024 * 1024;
 const REMOTE_TIMEOUT_MS = 20_000;
 /** The shell's code for a run ended by Ctrl-C. */
@@ -139,7 +138,9 @@ function toBuildOptions(paths: string[], flags: BuildFlags, fail: (message: stri
   };
   const whole = (flag: string, value: string, max: number): number => {
     const number = Number(value);
-    return Number.isInteger(number) && number >= 1 && number <= max ? number : fail(`${flag} takes a whole number from 1 to ${max}, not "${value}"`);
+    return Number.isInteger(number) && number >= 1 && number <= max
+      ? number
+      : fail(`${flag} takes a whole number from 1 to ${max}, not "${value}"`);
   };
   const timeoutMs = positive('--timeout', flags.timeout) * 1000;
   const maxImageBytes = positive('--max-image-size', flags.maxImageSize) * MEGABYTE;

@@ -26,7 +26,8 @@ export class GalleyError extends Error {
 /** One line for a person; the stack only when asked for, and only for errors we did not expect. */
 export function describeError(error: unknown, verbose = false): string {
   if (error instanceof GalleyError) return error.toString();
-  if (error instanceof Error) return verbose && error.stack ? stackTrace(error, error.stack) : `internal error: ${escapeControlCharacters(error.message)}`;
+  if (error instanceof Error)
+    return verbose && error.stack ? stackTrace(error, error.stack) : `internal error: ${escapeControlCharacters(error.message)}`;
   return `internal error: ${escapeControlCharacters(String(error))}`;
 }
 
@@ -44,5 +45,8 @@ const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': 
 
 /** `a\nb` (a line feed) becomes `a\\nb`, U+0085 becomes `\\u0085`: text for a message, never more than one line. */
 export function escapeControlCharacters(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, (character) => SHORT_ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(
+    CONTROL_CHARACTERS,
+    (character) => SHORT_ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

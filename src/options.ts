@@ -31,7 +31,18 @@ const languageTag = v.pipe(
 );
 
 const listOfText = v.union(
-  [v.pipe(text, v.transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))), v.array(text)],
+  [
+    v.pipe(
+      text,
+      v.transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
+    ),
+    v.array(text),
+  ],
   'must be text or a list of text',
 );
 
@@ -50,7 +61,12 @@ const edition = v.pipe(
   v.minLength(1, 'must not be empty'),
 );
 
-const splitLevel = v.pipe(v.number('must be a heading level from 1 to 6'), v.integer('must be a heading level from 1 to 6'), v.minValue(1, 'must be a heading level from 1 to 6'), v.maxValue(6, 'must be a heading level from 1 to 6'));
+const splitLevel = v.pipe(
+  v.number('must be a heading level from 1 to 6'),
+  v.integer('must be a heading level from 1 to 6'),
+  v.minValue(1, 'must be a heading level from 1 to 6'),
+  v.maxValue(6, 'must be a heading level from 1 to 6'),
+);
 
 const webAddress = v.pipe(
   text,
@@ -123,7 +139,10 @@ export function isPaper(value: string): value is Paper {
 
 /** Parses `pdf,epub` into formats, or returns the unknown name. */
 export function parseFormats(list: string): Format[] | { unknown: string } {
-  const names = list.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   const formats: Format[] = [];
   for (const name of names) {
     if (!(FORMATS as readonly string[]).includes(name)) return { unknown: name };

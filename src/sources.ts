@@ -18,7 +18,8 @@ export async function collectSources(paths: string[]): Promise<SourceList> {
     else if (!info.isDirectory()) files.push(given);
     else {
       const found = await markdownFilesIn(given);
-      if (found.length === 0) errors.push(new GalleyError(`no Markdown files (${MARKDOWN_EXTENSIONS.join(', ')}) in this folder`, { file: given }));
+      if (found.length === 0)
+        errors.push(new GalleyError(`no Markdown files (${MARKDOWN_EXTENSIONS.join(', ')}) in this folder`, { file: given }));
       files.push(...found);
     }
   }

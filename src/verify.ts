@@ -45,7 +45,8 @@ export async function verify(outDir: string): Promise<VerifyResult> {
 async function checkOutput(folder: string, output: OutputRecord): Promise<string | undefined> {
   const read = await readRecordedOutput(folder, output.file);
   if (read.problem !== undefined) return read.problem;
-  if (read.bytes.byteLength !== output.bytes) return `changed since it was built (${read.bytes.byteLength} bytes, the manifest says ${output.bytes})`;
+  if (read.bytes.byteLength !== output.bytes)
+    return `changed since it was built (${read.bytes.byteLength} bytes, the manifest says ${output.bytes})`;
   if (sha256(read.bytes) !== output.sha256) return 'changed since it was built (its SHA-256 differs from the manifest)';
   return undefined;
 }

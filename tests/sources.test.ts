@@ -19,7 +19,10 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('collectSources', () => {
   it('finds the Markdown files in a folder and below it', async () => {
-    expect(await collectSources([content])).toEqual({ files: [path.join(content, 'a.md'), path.join(content, 'more', 'b.md')], errors: [] });
+    expect(await collectSources([content])).toEqual({
+      files: [path.join(content, 'a.md'), path.join(content, 'more', 'b.md')],
+      errors: [],
+    });
   });
 
   it('keeps one spelling of a file named twice, the first', async () => {

@@ -25,7 +25,8 @@ export function browserError(error: unknown): unknown {
   const kind = error.name.replace(/\d+$/, '');
   if (kind === 'TimeoutError' || / timed out\b/.test(error.message)) return new GalleyError(BROWSER_STOPPED);
   if (kind === 'ConnectionClosedError' || kind === 'TargetCloseError') return new GalleyError(BROWSER_STOPPED);
-  if (kind === 'ProtocolError') return new GalleyError(`the browser failed: ${error.message.replace(/^Protocol error \(([^)]*)\): /, '$1: ')}`);
+  if (kind === 'ProtocolError')
+    return new GalleyError(`the browser failed: ${error.message.replace(/^Protocol error \(([^)]*)\): /, '$1: ')}`);
   return error;
 }
 

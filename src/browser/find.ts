@@ -8,14 +8,8 @@ export const NO_BROWSER_MESSAGE =
 
 const SYSTEM_BROWSERS: Record<string, string[]> = {
   linux: ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome', 'chrome'],
-  darwin: [
-    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-    '/Applications/Chromium.app/Contents/MacOS/Chromium',
-  ],
-  win32: [
-    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
-    'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe',
-  ],
+  darwin: ['/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium'],
+  win32: ['C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', 'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe'],
 };
 
 /**
@@ -43,7 +37,10 @@ async function fromPuppeteerCache(env: NodeJS.ProcessEnv): Promise<string | unde
   const preference = ['chrome', 'chrome-headless-shell', 'chromium'];
   const ranked = installed
     .filter((browser) => preference.includes(browser.browser))
-    .sort((a, b) => preference.indexOf(a.browser) - preference.indexOf(b.browser) || b.buildId.localeCompare(a.buildId, 'en', { numeric: true }));
+    .sort(
+      (a, b) =>
+        preference.indexOf(a.browser) - preference.indexOf(b.browser) || b.buildId.localeCompare(a.buildId, 'en', { numeric: true }),
+    );
   for (const browser of ranked) {
     if (await isExecutable(browser.executablePath)) return browser.executablePath;
   }
@@ -61,9 +58,15 @@ async function fromSystem(env: NodeJS.ProcessEnv): Promise<string | undefined> {
 }
 
 async function isPresent(file: string): Promise<boolean> {
-  return access(file).then(() => true, () => false);
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function isExecutable(file: string): Promise<boolean> {
-  return access(file, constants.X_OK).then(() => true, () => false);
+  return access(file, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }

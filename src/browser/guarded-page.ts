@@ -58,5 +58,9 @@ export async function withGuardedPage<T>(
 }
 
 function sameViewport(current: Viewport | null, wanted: Viewport): boolean {
-  return current?.width === wanted.width && current.height === wanted.height && (current.deviceScaleFactor ?? 1) === (wanted.deviceScaleFactor ?? 1);
+  return (
+    current?.width === wanted.width &&
+    current.height === wanted.height &&
+    (current.deviceScaleFactor ?? 1) === (wanted.deviceScaleFactor ?? 1)
+  );
 }

@@ -26,6 +26,8 @@ export function figureImage(tokens: Token[], paragraphOpenIndex: number): Token 
   const open = tokens[paragraphOpenIndex];
   const inline = tokens[paragraphOpenIndex + 1];
   if (open?.type !== 'paragraph_open' || open.hidden || inline?.type !== 'inline') return undefined;
-  const content = (inline.children ?? []).filter((child) => !(child.type === 'text' && child.content.trim() === '') && child.type !== 'softbreak');
+  const content = (inline.children ?? []).filter(
+    (child) => !(child.type === 'text' && child.content.trim() === '') && child.type !== 'softbreak',
+  );
   return content.length === 1 && content[0]!.type === 'image' ? content[0] : undefined;
 }

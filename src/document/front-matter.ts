@@ -35,7 +35,9 @@ export function splitFrontMatter(source: string): SplitSource {
 
   const language = (opener[1] ?? '').trim().toLowerCase();
   if (!YAML_LANGUAGES.includes(language)) {
-    throw new GalleyError(`front matter in "${language}" is not accepted: galley reads YAML front matter only (open it with ---)`, { line: 1 });
+    throw new GalleyError(`front matter in "${language}" is not accepted: galley reads YAML front matter only (open it with ---)`, {
+      line: 1,
+    });
   }
   const rest = source.slice(opener[0].length);
   if (language === '' && !startsLikeYaml(rest)) return markdownOnly;

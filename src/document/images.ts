@@ -38,7 +38,9 @@ export async function checkLocalImage(written: string, root: string, line: numbe
   const info = await stat(resolved);
   if (!info.isFile()) throw new GalleyError(`image "${relative}" is not a regular file`, { line });
   if (info.size > maxBytes) {
-    throw new GalleyError(`image "${relative}" is larger than the limit of ${formatMegabytes(maxBytes)} (raise it with --max-image-size)`, { line });
+    throw new GalleyError(`image "${relative}" is larger than the limit of ${formatMegabytes(maxBytes)} (raise it with --max-image-size)`, {
+      line,
+    });
   }
   const mediaType = await sniffImageType(resolved).catch(() => {
     throw new GalleyError(`image "${relative}" cannot be read`, { line });
@@ -51,7 +53,11 @@ export async function checkLocalImage(written: string, root: string, line: numbe
 }
 
 /** Every SVG goes through the sanitizer; what it refuses fails the document, naming the image and its line. */
-async function rewriteSvg(file: string, written: string, line: number | undefined): Promise<Pick<CheckedImage, 'sanitized' | 'sanitizerWarnings'>> {
+async function rewriteSvg(
+  file: string,
+  written: string,
+  line: number | undefined,
+): Promise<Pick<CheckedImage, 'sanitized' | 'sanitizerWarnings'>> {
   try {
     const { bytes, warnings } = sanitizeSvg(decodeText(await readFile(file)));
     return { sanitized: bytes, sanitizerWarnings: warnings };

@@ -26,9 +26,14 @@ export async function guessLanguage(tokens: Token[]): Promise<LanguageGuess> {
   const { francAll } = await import('franc-min');
   // A script used by one language only (Hangul, kana) gives a single, certain answer even for short text.
   const [best, runnerUp] = francAll(sample, { minLength: 1 });
-  const certain = best && best[0] !== 'und' && (runnerUp === undefined || (sample.length >= MIN_SAMPLE_LENGTH && runnerUp[1] < CLOSE_RUNNER_UP));
+  const certain =
+    best && best[0] !== 'und' && (runnerUp === undefined || (sample.length >= MIN_SAMPLE_LENGTH && runnerUp[1] < CLOSE_RUNNER_UP));
   const lang = certain ? canonicalTag(best[0]) : undefined;
-  if (!lang) return { lang: FALLBACK_LANGUAGE, message: `no lang: the text is too short or too mixed to tell its language, so it is taken as English (${FALLBACK_LANGUAGE}); set lang in the front matter` };
+  if (!lang)
+    return {
+      lang: FALLBACK_LANGUAGE,
+      message: `no lang: the text is too short or too mixed to tell its language, so it is taken as English (${FALLBACK_LANGUAGE}); set lang in the front matter`,
+    };
   return { lang, message: `no lang: the text looks ${languageName(lang)} (${lang}); set lang in the front matter to be sure` };
 }
 

@@ -36,7 +36,8 @@ export function linkProblem(target: LinkTarget, ids: ReadonlySet<string>): strin
   if (target.kind === 'outside') {
     return `link to "${safeDecode(target.written)}" is kept as text: that file is not part of this edition (--link-base URL or front matter link_base makes it a web link)`;
   }
-  if (target.kind === 'fragment' && !ids.has(target.id)) return `link to "#${target.id}" is kept as text: no heading or element has that id`;
+  if (target.kind === 'fragment' && !ids.has(target.id))
+    return `link to "#${target.id}" is kept as text: no heading or element has that id`;
   return undefined;
 }
 
@@ -44,7 +45,13 @@ export function linkProblem(target: LinkTarget, ids: ReadonlySet<string>): strin
  * Checks every Markdown link: a relative link becomes a web link under `linkBase`, or plain text
  * with a warning; so does a `#fragment` that names no id. The tokens are changed in place.
  */
-export function checkMarkdownLinks(tokens: Token[], ids: ReadonlySet<string>, linkBase: string | undefined, bodyStartLine: number, warnings: Notice[]): void {
+export function checkMarkdownLinks(
+  tokens: Token[],
+  ids: ReadonlySet<string>,
+  linkBase: string | undefined,
+  bodyStartLine: number,
+  warnings: Notice[],
+): void {
   for (const block of tokens) {
     if (block.type !== 'inline' || !block.children) continue;
     let line = (block.map?.[0] ?? 0) + bodyStartLine;

@@ -69,7 +69,10 @@ async function parseDocumentFile(sourcePath: string, options: LoadOptions): Prom
   const scan = scanTokens(tokens, bodyStartLine, warnings);
   checkLinks(tokens, scan, linkBase, bodyStartLine, warnings);
   const images = await resolveImages(scan.images, root, warnings, options);
-  const cover = frontMatter.cover === undefined ? undefined : await resolveCover(frontMatter.cover, root, keyLines.get('cover'), options.maxImageBytes, warnings);
+  const cover =
+    frontMatter.cover === undefined
+      ? undefined
+      : await resolveCover(frontMatter.cover, root, keyLines.get('cover'), options.maxImageBytes, warnings);
   const { blocks, footnotes } = splitFootnoteTail(tokens);
   const sections = splitSections(blocks, metadata.title);
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
@@ -87,10 +90,9 @@ function parseMarkdown(body: string, bodyStartLine: number): Token[] {
   const env: MarkdownEnv = {};
   const tokens = markdown.parse(body, env);
   if (env.tooDeepAtLine !== undefined) {
-    throw new GalleyError(
-      `lists or quotes are nested more than ${maxNesting(markdown)} levels deep here: galley would lose what follows`,
-      { line: env.tooDeepAtLine + bodyStartLine },
-    );
+    throw new GalleyError(`lists or quotes are nested more than ${maxNesting(markdown)} levels deep here: galley would lose what follows`, {
+      line: env.tooDeepAtLine + bodyStartLine,
+    });
   }
   return tokens;
 }
@@ -131,7 +133,9 @@ function decodeUtf8(bytes: Buffer): string {
     const offset = Buffer.byteLength(text.slice(0, index)) + (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
     if (!bytes.subarray(offset, offset + 3).equals(ENCODED_REPLACEMENT_CHARACTER)) {
       const line = text.slice(0, index).split('\n').length;
-      throw new GalleyError(`the file is not valid UTF-8: byte offset ${offset} (0x${bytes[offset]!.toString(16).padStart(2, '0')})`, { line });
+      throw new GalleyError(`the file is not valid UTF-8: byte offset ${offset} (0x${bytes[offset]!.toString(16).padStart(2, '0')})`, {
+        line,
+      });
     }
   }
   return text;

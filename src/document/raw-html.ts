@@ -69,7 +69,10 @@ export function sanitizeRendered(html: string, mapping: UrlMapping): string {
         if (href === undefined) return { tagName, attribs };
         const mapped = mapping.linkHref(href);
         if (mapped === undefined) return { tagName: 'span', attribs: rest };
-        return { tagName, attribs: Object.fromEntries(Object.entries(attribs).map(([name, value]) => [name, name === 'href' ? mapped : value])) };
+        return {
+          tagName,
+          attribs: Object.fromEntries(Object.entries(attribs).map(([name, value]) => [name, name === 'href' ? mapped : value])),
+        };
       },
     },
   });
@@ -96,7 +99,8 @@ export function inspectRawHtml(html: string): RawHtmlInspection {
       }
       for (const [attribute, value] of Object.entries(attribs)) {
         if (!isAllowedAttribute(name, attribute)) found.removed.push(`the ${attribute} attribute of <${name}>`);
-        else if ((attribute === 'href' || attribute === 'cite') && !isAllowedUrl(value)) found.removed.push(`the link ${attribute}="${value}"`);
+        else if ((attribute === 'href' || attribute === 'cite') && !isAllowedUrl(value))
+          found.removed.push(`the link ${attribute}="${value}"`);
       }
       if (name === 'img' && attribs.src) found.imageSources.push(attribs.src);
       if (name === 'a' && attribs.href && isAllowedUrl(attribs.href)) found.links.push(attribs.href);

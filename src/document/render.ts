@@ -42,11 +42,23 @@ export function renderPrintBody(doc: DocumentModel, renderer: MarkdownIt = plain
       const image = doc.images.get(src);
       if (!image) return undefined;
       // A sanitized SVG is shown from its rewritten bytes, never from the file as written.
-      return image.sanitized ? `data:${image.mediaType};base64,${Buffer.from(image.sanitized).toString('base64')}` : pathToFileURL(image.path).href;
+      return image.sanitized
+        ? `data:${image.mediaType};base64,${Buffer.from(image.sanitized).toString('base64')}`
+        : pathToFileURL(image.path).href;
     },
     linkHref: (href) => editionLink(doc, href, (id) => `#${id}`),
   };
-  return renderTokens(renderer, [...doc.blocks, ...footnoteBlock(doc, [...doc.footnotes.keys()].sort((a, b) => a - b))], mapping);
+  return renderTokens(
+    renderer,
+    [
+      ...doc.blocks,
+      ...footnoteBlock(
+        doc,
+        [...doc.footnotes.keys()].sort((a, b) => a - b),
+      ),
+    ],
+    mapping,
+  );
 }
 
 /**

@@ -16,7 +16,12 @@ export interface ResourceLimits {
  * Checks every image the document uses. Local images must be regular files inside the document's
  * folder; images elsewhere (remote, or other schemes) are not loaded.
  */
-export async function resolveImages(references: ImageReference[], root: string, warnings: Notice[], limits: ResourceLimits): Promise<Map<string, ImageResource>> {
+export async function resolveImages(
+  references: ImageReference[],
+  root: string,
+  warnings: Notice[],
+  limits: ResourceLimits,
+): Promise<Map<string, ImageResource>> {
   const images = new Map<string, ImageResource>();
   for (const { src, line, useAltText } of references) {
     if (images.has(src)) continue;
@@ -37,7 +42,13 @@ export async function resolveImages(references: ImageReference[], root: string, 
   return images;
 }
 
-export async function resolveCover(written: string, root: string, line: number | undefined, maxBytes: number, warnings: Notice[]): Promise<ImageResource> {
+export async function resolveCover(
+  written: string,
+  root: string,
+  line: number | undefined,
+  maxBytes: number,
+  warnings: Notice[],
+): Promise<ImageResource> {
   if (URL_SCHEME.test(written)) throw new GalleyError(`cover "${written}" must be an image inside the document's folder`, { line });
   const checked = await checkLocalImage(encodeURI(written), root, line, maxBytes).catch((error: unknown) => {
     throw error instanceof GalleyError ? new GalleyError(error.message.replace(/^image /, 'cover '), { line }) : error;

@@ -60,7 +60,10 @@ export function directiveWarnings(body: string, bodyStartLine: number): Notice[]
   const warnings: Notice[] = [];
   body.split('\n').forEach((text, index) => {
     for (const match of text.matchAll(DIRECTIVE)) {
-      warnings.push({ line: bodyStartLine + index, message: `the mdBook directive ${match[0]} is left as written: galley expands directives only in books` });
+      warnings.push({
+        line: bodyStartLine + index,
+        message: `the mdBook directive ${match[0]} is left as written: galley expands directives only in books`,
+      });
     }
   });
   return warnings;

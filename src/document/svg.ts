@@ -51,7 +51,8 @@ export function sanitizeSvg(source: string): SanitizedSvg {
   const line = doctype?.lineNumber || undefined;
   if (entity !== undefined) throw new GalleyError(`the SVG declares the entity "${entity}" (galley never expands entities)`, { line });
   const root = doc?.documentElement;
-  if (!doc || !root || problem) throw new GalleyError(`not well-formed XML: ${problem?.message ?? 'no root element'}`, { line: problem?.line });
+  if (!doc || !root || problem)
+    throw new GalleyError(`not well-formed XML: ${problem?.message ?? 'no root element'}`, { line: problem?.line });
   if (!isSvgRoot(root)) {
     const what = root.localName === 'svg' ? '<svg> outside the SVG namespace' : `<${root.tagName}>`;
     throw new GalleyError(`the root element is ${what}, not an SVG <svg>`, { line: root.lineNumber || undefined });
@@ -134,7 +135,8 @@ function sanitizeTree(doc: Document, warnings: string[]): Map<string, Element> {
 
 /** Why a node goes (an element with its content): it is a processing instruction, runs code, embeds a document, or animates a link into existence. */
 function removalOf(node: Node): string | undefined {
-  if (node.nodeType === PROCESSING_INSTRUCTION_NODE && node.nodeName !== 'xml') return `removed the processing instruction <?${node.nodeName}?>`;
+  if (node.nodeType === PROCESSING_INSTRUCTION_NODE && node.nodeName !== 'xml')
+    return `removed the processing instruction <?${node.nodeName}?>`;
   if (node.nodeType !== ELEMENT_NODE) return undefined;
   const element = node as Element;
   const name = (element.localName ?? '').toLowerCase();
@@ -158,7 +160,11 @@ function sanitizeAttributes(element: Element, warnings: string[]): void {
       const { css, removed } = rewriteCss(attribute.value);
       if (removed.length > 0) attribute.value = css;
       warnings.push(...removed.map((what) => `removed ${what} from the style attribute ${where}`));
-    } else if (name === 'href' ? !isAllowedHref(element, attribute.value) : attribute.value.includes('(') && rewriteCss(attribute.value).removed.length > 0) {
+    } else if (
+      name === 'href'
+        ? !isAllowedHref(element, attribute.value)
+        : attribute.value.includes('(') && rewriteCss(attribute.value).removed.length > 0
+    ) {
       element.removeAttributeNode(attribute);
       warnings.push(`removed the ${name !== 'href' ? 'attribute' : element.localName === 'a' ? 'link' : 'reference'} ${shown} ${where}`);
     }
@@ -247,7 +253,11 @@ function statementEnd(css: string, start: number, stop: string): number {
 }
 
 /** Elements drawn for a subtree (its own and clones), the clones alone, and the deepest <use> nesting. */
-interface UseCost { weight: number; clones: number; depth: number }
+interface UseCost {
+  weight: number;
+  clones: number;
+  depth: number;
+}
 
 /**
  * Rejects <use> references that form a cycle, nest deeper than MAX_USE_DEPTH or clone more than
@@ -266,14 +276,17 @@ function checkUses(root: Element, ids: Map<string, Element>): void {
   for (let frame = stack.at(-1); frame; frame = stack.at(-1)) {
     const next = frame.next.pop();
     const line = frame.element.lineNumber || undefined;
-    if (next && active.has(next)) throw new GalleyError(`the <use> references form a cycle through "#${next.getAttribute('id')}"`, { line });
+    if (next && active.has(next))
+      throw new GalleyError(`the <use> references form a cycle through "#${next.getAttribute('id')}"`, { line });
     if (next && !costs.has(next)) enter(next);
     if (next) continue;
     stack.pop();
     active.delete(frame.element);
     const cost = costOf(frame.element, ids, costs);
-    if (cost.depth > MAX_USE_DEPTH) throw new GalleyError(`the <use> references are nested more than ${MAX_USE_DEPTH} levels deep`, { line });
-    if (cost.clones > MAX_USE_ELEMENTS) throw new GalleyError(`the <use> references expand to more than ${MAX_USE_ELEMENTS} elements`, { line });
+    if (cost.depth > MAX_USE_DEPTH)
+      throw new GalleyError(`the <use> references are nested more than ${MAX_USE_DEPTH} levels deep`, { line });
+    if (cost.clones > MAX_USE_ELEMENTS)
+      throw new GalleyError(`the <use> references expand to more than ${MAX_USE_ELEMENTS} elements`, { line });
     costs.set(frame.element, cost);
   }
 }

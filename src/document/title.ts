@@ -15,7 +15,10 @@ export function takeTitleHeading(tokens: Token[], bodyStartLine: number, warning
   if (!title) return undefined;
   if (h1 < 0) {
     const line = (tokens[index]!.map?.[0] ?? 0) + bodyStartLine;
-    warnings.push({ line, message: `no title and no # heading: the first heading, "${title}", is taken as the title (set title in the front matter)` });
+    warnings.push({
+      line,
+      message: `no title and no # heading: the first heading, "${title}", is taken as the title (set title in the front matter)`,
+    });
   }
   if (h1 >= 0 || index === 0) tokens.splice(index, 3);
   return title;

@@ -52,7 +52,9 @@ export function bookMetadata(doc: DocumentModel) {
     publisher: metadata.publisher,
     keywords: metadata.keywords,
     rights: metadata.rights,
-    modified: editionDate(doc).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    modified: editionDate(doc)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z'),
     dir: textDirection(metadata.lang),
   };
 }

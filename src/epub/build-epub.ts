@@ -69,7 +69,14 @@ class GalleyEpub extends EPub {
   /** The images of the text, as packed: numbered, typed by their bytes, read from checked files. */
   readonly #images: { id: string; href: string; mediaType: string; path: string; sanitized: Uint8Array | undefined }[] = [];
 
-  constructor(doc: DocumentModel, book: BookMetadata, planned: PlannedChapter[], chapters: Chapter[], cover: CoverImage, templates: TemplateSet) {
+  constructor(
+    doc: DocumentModel,
+    book: BookMetadata,
+    planned: PlannedChapter[],
+    chapters: Chapter[],
+    cover: CoverImage,
+    templates: TemplateSet,
+  ) {
     super({ title: book.title, lang: doc.metadata.lang, verbose: false, ignoreFailedDownloads: false }, chapters);
     this.#doc = doc;
     this.#book = book;
@@ -136,7 +143,13 @@ class GalleyEpub extends EPub {
     oebps.file(TITLE_PAGE.href, render.chapter({ ...context, page: { titlePage: true, title: this.#book.title } }));
     this.content.forEach((chapter, index) => {
       const planned = this.#planned[index]!;
-      const page = { chapter: true, title: chapter.title, opening: planned.opening, headingId: planned.headingId, content: chapter.content };
+      const page = {
+        chapter: true,
+        title: chapter.title,
+        opening: planned.opening,
+        headingId: planned.headingId,
+        content: chapter.content,
+      };
       oebps.file(chapter.filename, render.chapter({ ...context, page, chapter: page }));
     });
     oebps.file('content.opf', render.package(context));

@@ -47,7 +47,9 @@ export function planChapters(doc: DocumentModel, splitLevel: number): PlannedCha
 
 /** A heading with neither text nor images (`##` alone, or control characters only): the e-book leaves it out. */
 export function isBlankHeading(inline: Token | undefined): boolean {
-  return inline?.type === 'inline' && xmlText(inline.content).trim() === '' && !(inline.children ?? []).some((child) => child.type === 'image');
+  return (
+    inline?.type === 'inline' && xmlText(inline.content).trim() === '' && !(inline.children ?? []).some((child) => child.type === 'image')
+  );
 }
 
 function headingLevel(section: Section): number | undefined {

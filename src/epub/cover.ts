@@ -48,7 +48,7 @@ export async function makeCover(doc: DocumentModel, book: BookMetadata, template
 /** What the generated cover says: title, standfirst and date. */
 function coverText(book: BookMetadata): string {
   const parts = [book.title, book.standfirst, book.dateText].filter((part): part is string => Boolean(part));
-  return parts.map((part) => part.replace(/[.!?]$/, '')).join('. ') + '.';
+  return `${parts.map((part) => part.replace(/[.!?]$/, '')).join('. ')}.`;
 }
 
 const folderUrl = (dir: string): string => pathToFileURL(dir + path.sep).href;
@@ -67,7 +67,11 @@ export function titleSize(title: string): string {
  * Renders `cover.html` in the browser with JavaScript off, loading only the cover's own folder, the
  * templates' folder and the fonts, and takes a 1600×2560 px picture of it.
  */
-async function renderCover(book: BookMetadata, templates: TemplateSet, session: PageSource): Promise<{ bytes: Uint8Array; warnings: Notice[] }> {
+async function renderCover(
+  book: BookMetadata,
+  templates: TemplateSet,
+  session: PageSource,
+): Promise<{ bytes: Uint8Array; warnings: Notice[] }> {
   const fontDirs = { serif: fontPackageDir('source-serif-4'), sans: fontPackageDir('source-sans-3') };
   const fonts = { serif: folderUrl(fontDirs.serif), sans: folderUrl(fontDirs.sans) };
   const html = templates.render.cover({ ...book, fonts, titleSize: titleSize(book.title), width: COVER_WIDTH, height: COVER_HEIGHT });

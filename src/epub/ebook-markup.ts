@@ -55,7 +55,8 @@ export function createEbookMarkdown(refsInChapter: NoteRef[]): MarkdownIt {
   };
   rules.footnote_block_open = () => '<div class="footnotes">\n';
   rules.footnote_block_close = () => '</div>\n';
-  rules.footnote_open = (tokens, index) => `<aside epub:type="footnote" role="doc-footnote" id="${noteId(tokens[index]!.meta.id as number)}" class="footnote">\n`;
+  rules.footnote_open = (tokens, index) =>
+    `<aside epub:type="footnote" role="doc-footnote" id="${noteId(tokens[index]!.meta.id as number)}" class="footnote">\n`;
   rules.footnote_close = () => '</aside>\n';
   rules.footnote_anchor = (tokens, index) => {
     const ref = noteRef(tokens[index]!);
@@ -63,22 +64,26 @@ export function createEbookMarkdown(refsInChapter: NoteRef[]): MarkdownIt {
     return ` <a href="#${noteRefId(ref)}" role="doc-backlink" class="backlink" aria-label="Back to text">\u21a9\ufe0e</a>`;
   };
 
-  const paragraphOpen: RenderRule = rules.paragraph_open ?? ((tokens, index, options, _env, self) => self.renderToken(tokens, index, options));
+  const paragraphOpen: RenderRule =
+    rules.paragraph_open ?? ((tokens, index, options, _env, self) => self.renderToken(tokens, index, options));
   rules.paragraph_open = (tokens, index, options, env, self) => {
     const html = paragraphOpen(tokens, index, options, env, self);
     const before = tokens[index - 1];
     return before?.type === 'footnote_open' ? `${html}<span class="note-number">${(before.meta.id as number) + 1}.</span> ` : html;
   };
 
-  rules.heading_open = (tokens, index, options, _env, self) => (isBlankHeading(tokens[index + 1]) ? '' : self.renderToken(tokens, index, options));
-  rules.heading_close = (tokens, index, options, _env, self) => (isBlankHeading(tokens[index - 1]) ? '' : self.renderToken(tokens, index, options));
+  rules.heading_open = (tokens, index, options, _env, self) =>
+    isBlankHeading(tokens[index + 1]) ? '' : self.renderToken(tokens, index, options);
+  rules.heading_close = (tokens, index, options, _env, self) =>
+    isBlankHeading(tokens[index - 1]) ? '' : self.renderToken(tokens, index, options);
 
   const isEmptyCell = (token: Token | undefined): boolean => token?.type === 'inline' && token.content.trim() === '';
   rules.th_open = (tokens, index, options, _env, self) => {
     const html = self.renderToken(tokens, index, options);
     return isEmptyCell(tokens[index + 1]) ? html.replace(/^<th\b/, '<td') : html;
   };
-  rules.th_close = (tokens, index, options, _env, self) => (isEmptyCell(tokens[index - 1]) ? '</td>' : self.renderToken(tokens, index, options));
+  rules.th_close = (tokens, index, options, _env, self) =>
+    isEmptyCell(tokens[index - 1]) ? '</td>' : self.renderToken(tokens, index, options);
   return md;
 }
 

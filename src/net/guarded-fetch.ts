@@ -70,7 +70,11 @@ function request(url: URL, access: RemoteAccess, signal: AbortSignal): Promise<I
   }
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const outgoing = client.get(url, { lookup: guardedLookup(url, port, access.allowAddress), signal, headers: { 'user-agent': 'galley' } }, resolve);
+    const outgoing = client.get(
+      url,
+      { lookup: guardedLookup(url, port, access.allowAddress), signal, headers: { 'user-agent': 'galley' } },
+      resolve,
+    );
     outgoing.on('error', (error: Error) => {
       if (error instanceof GalleyError) return reject(error);
       if (signal.aborted) return reject(new GalleyError(`${url.href}: no answer within ${access.timeoutMs / 1000} s`));

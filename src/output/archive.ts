@@ -23,7 +23,13 @@ export interface ArchivePlan {
  * An archived file is never replaced by different bytes unless `force` is set: an edition, once
  * archived, stays as it was, and a refusal comes before any of the edition's files is written.
  */
-export async function planArchive(outDir: string, name: string, edition: string, files: PendingOutput[], force: boolean): Promise<ArchivePlan> {
+export async function planArchive(
+  outDir: string,
+  name: string,
+  edition: string,
+  files: PendingOutput[],
+  force: boolean,
+): Promise<ArchivePlan> {
   const folder = path.join(outDir, 'archive', name, editionFolder(edition));
   const plan: ArchivePlan = { folder, copies: [], replaced: [] };
   for (const file of files) {
@@ -61,7 +67,8 @@ export async function builtEdition(outDir: string, manifest: Manifest, manifestF
   for (const output of manifest.outputs) {
     const file = path.join(outDir, output.file);
     const read = await readRecordedOutput(outDir, output.file);
-    if (read.problem !== undefined) throw new GalleyError(`cannot archive ${file}: it ${read.problem === 'missing' ? 'is missing' : read.problem}`);
+    if (read.problem !== undefined)
+      throw new GalleyError(`cannot archive ${file}: it ${read.problem === 'missing' ? 'is missing' : read.problem}`);
     if (read.bytes.byteLength !== output.bytes || sha256(read.bytes) !== output.sha256) {
       throw new GalleyError(`cannot archive ${file}: it changed since it was built (rebuild it with --force)`);
     }

@@ -9,7 +9,8 @@ import type { TemplateSet } from '../render/templates.js';
 const SHA256 = /^[0-9a-f]{64}$/;
 const sha256Hex = v.pipe(v.string('must be a SHA-256'), v.regex(SHA256, 'must be a SHA-256 (64 lowercase hexadecimal digits)'));
 const text = v.string('must be text');
-const count = (what: string) => v.pipe(v.number(`must be a number of ${what}`), v.integer(`must be a whole number of ${what}`), v.minValue(0, `must not be negative`));
+const count = (what: string) =>
+  v.pipe(v.number(`must be a number of ${what}`), v.integer(`must be a whole number of ${what}`), v.minValue(0, `must not be negative`));
 
 /** Why an output's `file` is not a plain relative path inside the manifest's folder, if it is not. */
 function outputPathProblem(file: string): string | undefined {
@@ -87,7 +88,10 @@ export function manifestPath(outDir: string, name: string): string {
 export async function templatesHash(templates: TemplateSet): Promise<string> {
   const hash = createHash('sha256');
   for (const [name, file] of Object.entries(templates.files).sort(([a], [b]) => a.localeCompare(b))) {
-    hash.update(`${name}\0`).update(await readFile(file)).update('\0');
+    hash
+      .update(`${name}\0`)
+      .update(await readFile(file))
+      .update('\0');
   }
   return hash.digest('hex');
 }
@@ -144,11 +148,15 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
  * Reads an output a manifest names, from inside the manifest's folder only: a symbolic link that
  * leads out of it, or anything but a regular file, is refused without being read.
  */
-export async function readRecordedOutput(folder: string, file: string): Promise<{ bytes: Buffer; problem?: undefined } | { problem: string }> {
+export async function readRecordedOutput(
+  folder: string,
+  file: string,
+): Promise<{ bytes: Buffer; problem?: undefined } | { problem: string }> {
   try {
     const [realFolder, real] = await Promise.all([realpath(folder), realpath(path.join(folder, file))]);
     const relative = path.relative(realFolder, real);
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return { problem: 'is a link to a file outside the folder' };
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+      return { problem: 'is a link to a file outside the folder' };
     if (!(await stat(real)).isFile()) return { problem: 'is not a regular file' };
     return { bytes: await readFile(real) };
   } catch (error) {

@@ -23,7 +23,28 @@ const MIN_LAST_LINE = 5;
 const SOFT_HYPHEN = '\u00AD';
 const NO_BREAK_SPACE = '\u00A0';
 /** Elements whose end is the end of a paragraph: their last word is never broken. */
-const BLOCK_ELEMENTS = new Set(['p', 'li', 'dd', 'dt', 'td', 'th', 'caption', 'figcaption', 'blockquote', 'div', 'ul', 'ol', 'dl', 'table', 'section', 'aside', 'footer', 'header', 'article', 'figure']);
+const BLOCK_ELEMENTS = new Set([
+  'p',
+  'li',
+  'dd',
+  'dt',
+  'td',
+  'th',
+  'caption',
+  'figcaption',
+  'blockquote',
+  'div',
+  'ul',
+  'ol',
+  'dl',
+  'table',
+  'section',
+  'aside',
+  'footer',
+  'header',
+  'article',
+  'figure',
+]);
 
 /**
  * The hyphenator for a BCP 47 tag, from the `hyphen` package's TeX patterns: `en-GB` takes
@@ -110,7 +131,7 @@ export function hyphenateHtml(html: string, lang: string): string {
 /** The text that ends a paragraph: its last word whole, and tied to the one before when short. */
 function finishParagraph(text: string): string {
   const match = /(\S)([ \t\n]+)([^\s]+)\s*$/u.exec(text);
-  const lastWord = match ? match[3]! : text.trimEnd().split(/\s/).pop() ?? '';
+  const lastWord = match ? match[3]! : (text.trimEnd().split(/\s/).pop() ?? '');
   const start = text.lastIndexOf(lastWord);
   let finished = text.slice(0, start) + lastWord.replaceAll(SOFT_HYPHEN, '') + text.slice(start + lastWord.length);
   if (match && (lastWord.match(/\p{L}/gu)?.length ?? 0) < MIN_LAST_LINE) {

@@ -34,7 +34,8 @@ export function createPrintMarkdown(): MarkdownIt {
     return self.renderToken(tokens, index, options);
   };
 
-  const linkOpen: NonNullable<typeof rules.link_open> = rules.link_open ?? ((tokens, index, options, _env, self) => self.renderToken(tokens, index, options));
+  const linkOpen: NonNullable<typeof rules.link_open> =
+    rules.link_open ?? ((tokens, index, options, _env, self) => self.renderToken(tokens, index, options));
   const linkClose = rules.link_close;
   rules.link_open = (tokens, index, options, env, self) => {
     const html = linkOpen(tokens, index, options, env, self);
@@ -47,7 +48,10 @@ export function createPrintMarkdown(): MarkdownIt {
     if (start.token.markup === 'autolink') return `${html}</span>`;
     const href = start.token.attrGet('href') ?? '';
     if (!EXTERNAL.test(href)) return html;
-    const shown = md.normalizeLinkText(href).replace(/^(https:\/\/|mailto:)/i, '').replace(/^((?:[a-z]+:\/\/)?[^/]+)\/$/i, '$1');
+    const shown = md
+      .normalizeLinkText(href)
+      .replace(/^(https:\/\/|mailto:)/i, '')
+      .replace(/^((?:[a-z]+:\/\/)?[^/]+)\/$/i, '$1');
     const text = self.renderInlineAsText(tokens.slice(start.index + 1, index), options, env).trim();
     if (sameAddress(text, shown)) return html;
     return `${html}<span class="url"> (${breakableUrl(shown, md.utils.escapeHtml)})</span>`;
@@ -108,12 +112,16 @@ function openingLink(tokens: Token[], closeIndex: number): { token: Token; index
 }
 
 function sameAddress(text: string, shown: string): boolean {
-  const bare = (value: string) => value.toLowerCase().replace(/^(https?:\/\/|mailto:)/, '').replace(/\/$/, '');
+  const bare = (value: string) =>
+    value
+      .toLowerCase()
+      .replace(/^(https?:\/\/|mailto:)/, '')
+      .replace(/\/$/, '');
   return bare(text) === bare(shown);
 }
 
 /** A URL as HTML, with a line-break opportunity (`<wbr>`) at each place a URL may break. */
-function breakableUrl(url: string, escape: (text: string) => string): string {
+function breakableUrl(url: string, escapeHtml: (text: string) => string): string {
   const [, scheme = '', rest = ''] = /^([a-z]+:\/\/)?(.*)$/is.exec(url) ?? [];
-  return escape(scheme) + rest.split(URL_BREAK_BEFORE).map(escape).join('<wbr />');
+  return escapeHtml(scheme) + rest.split(URL_BREAK_BEFORE).map(escapeHtml).join('<wbr />');
 }

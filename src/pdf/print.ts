@@ -42,13 +42,21 @@ export function renderPrintHtml(doc: DocumentModel, templates: TemplateSet, sett
  * Prints the document in Chrome with JavaScript off. The page may load files from the document's
  * folder, the templates' folders and the font packages only; every other request is refused and reported.
  */
-export async function printPdf(session: PageSource, doc: DocumentModel, templates: TemplateSet, settings: PrintSettings): Promise<PrintedPdf> {
+export async function printPdf(
+  session: PageSource,
+  doc: DocumentModel,
+  templates: TemplateSet,
+  settings: PrintSettings,
+): Promise<PrintedPdf> {
   const html = renderPrintHtml(doc, templates, settings);
   const templateDirs = Object.values(templates.files).map((file) => path.dirname(file));
   const imageDirs = [...doc.images.values()].map((image) => path.dirname(image.path));
   const allowedDirs = [path.dirname(doc.sourcePath), ...imageDirs, ...templateDirs, ...fontDirs()];
-  const { result: printed, refused } = await withGuardedPage(session, 'print', { html, allowedDirs, remoteAccess: session.remoteAccess }, (page) =>
-    page.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true }),
+  const { result: printed, refused } = await withGuardedPage(
+    session,
+    'print',
+    { html, allowedDirs, remoteAccess: session.remoteAccess },
+    (page) => page.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true }),
   );
   const { bytes, pages } = await finishPdf(printed, doc, settings.version, headingTexts(html));
   return { bytes, pages, warnings: refused };

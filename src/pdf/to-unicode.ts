@@ -6,11 +6,14 @@ import { decodePDFRawStream, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDoc
  * come back out of the PDF as ʼ, and "Korea’s" could not be found; Noto CJK draws 〈 (U+3008) and
  * its canonical equivalent U+2329 alike. Such glyphs are given back the character text uses.
  */
-const SUBSTITUTES: Record<number, number> = { 0x02bc: 0x2019, 0x02bb: 0x2018 };
+const SUBSTITUTES = new Map([
+  [0x02bc, 0x2019],
+  [0x02bb, 0x2018],
+]);
 
 /** The character a glyph mapped to `code` most likely stands for. */
 function preferred(code: number): number {
-  const substitute = SUBSTITUTES[code];
+  const substitute = SUBSTITUTES.get(code);
   if (substitute) return substitute;
   const canonical = [...String.fromCodePoint(code).normalize('NFC')];
   return canonical.length === 1 ? canonical[0]!.codePointAt(0)! : code;
@@ -44,7 +47,8 @@ export function repairCMap(cmap: string): string {
   const mappings = readMappings(cmap.slice(first, last));
   const single = (text: number[]) => text.length === 1 && (text[0]! < 0xd800 || text[0]! > 0xdfff);
   if (!mappings?.some(({ text }) => single(text) && preferred(text[0]!) !== text[0])) return cmap;
-  const utf16 = (codePoint: number) => Array.from({ length: codePoint > 0xffff ? 2 : 1 }, (_, index) => String.fromCodePoint(codePoint).charCodeAt(index));
+  const utf16 = (codePoint: number) =>
+    Array.from({ length: codePoint > 0xffff ? 2 : 1 }, (_, index) => String.fromCodePoint(codePoint).charCodeAt(index));
   const repaired = mappings.map(({ code, text }) => ({ code, text: single(text) ? utf16(preferred(text[0]!)) : text }));
   return cmap.slice(0, first) + writeBfChars(repaired) + cmap.slice(last);
 }

@@ -1,4 +1,12 @@
-import { describeFailure, describeResult, describeSummary, describeWarning, type BuildSummary, type DocumentResult, type Reporter } from './reporter.js';
+import {
+  describeFailure,
+  describeResult,
+  describeSummary,
+  describeWarning,
+  type BuildSummary,
+  type DocumentResult,
+  type Reporter,
+} from './reporter.js';
 
 /**
  * One plain line per document (for logs and pipes), warnings before it; `quiet` keeps only errors.

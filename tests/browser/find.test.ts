@@ -29,7 +29,7 @@ async function everyPlace() {
 }
 
 describe.runIf(process.platform === 'linux')('findBrowser', () => {
-  it('looks at --browser, PUPPETEER_EXECUTABLE_PATH, puppeteer\'s cache, then the system, in that order', async () => {
+  it("looks at --browser, PUPPETEER_EXECUTABLE_PATH, puppeteer's cache, then the system, in that order", async () => {
     const found = await everyPlace();
     const env = { PUPPETEER_EXECUTABLE_PATH: found.fromEnv, PUPPETEER_CACHE_DIR: path.join(dir, 'cache'), PATH: path.join(dir, 'bin') };
     expect(await findBrowser(found.explicit, env)).toBe(found.explicit);
@@ -39,7 +39,9 @@ describe.runIf(process.platform === 'linux')('findBrowser', () => {
   });
 
   it('says how to install a browser when there is none', async () => {
-    await expect(findBrowser(undefined, { PUPPETEER_CACHE_DIR: path.join(dir, 'none'), PATH: path.join(dir, 'empty') })).rejects.toThrow(NO_BROWSER_MESSAGE);
+    await expect(findBrowser(undefined, { PUPPETEER_CACHE_DIR: path.join(dir, 'none'), PATH: path.join(dir, 'empty') })).rejects.toThrow(
+      NO_BROWSER_MESSAGE,
+    );
     expect(NO_BROWSER_MESSAGE).toMatch(/apt-get install chromium/);
   });
 

@@ -71,7 +71,9 @@ describe('BrowserSession', () => {
       const run = path.join(parent, runFolder!);
       expect((await readdir(run)).sort()).toEqual([expect.stringMatching(/^org\.chromium\.Chromium\./), 'profile-1']);
       expect(args).toContain(`--user-data-dir=${path.join(run, 'profile-1')}`);
-      expect(args.find((arg) => arg.startsWith('--disable-features='))).toMatch(/WebUIOmniboxPopup,WebUIOmniboxAimPopup,SpareRendererForSitePerProcess/);
+      expect(args.find((arg) => arg.startsWith('--disable-features='))).toMatch(
+        /WebUIOmniboxPopup,WebUIOmniboxAimPopup,SpareRendererForSitePerProcess/,
+      );
       await session.close();
       expect(await readdir(parent)).toEqual([]);
     } finally {

@@ -88,7 +88,12 @@ describe('splitFrontMatter', () => {
 
   it('refuses a YAML alias bomb with one line, not an internal error', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let level = 1; level < 9; level += 1) levels.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(9).fill(`*${String.fromCharCode(96 + level)}`).join(',')}]`);
+    for (let level = 1; level < 9; level += 1)
+      levels.push(
+        `${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + level)}`)
+          .join(',')}]`,
+      );
     const error = errorOf(`---\ntitle: T\n${levels.join('\n')}\n---\nbody`);
     expect(error.message).toMatch(/^front matter is not accepted: .*alias/i);
     expect(error.line).toBe(2);
@@ -107,7 +112,10 @@ describe('lone surrogates in front matter text', () => {
   it('a document titled with one builds its EPUB, and leaves no temporary folder behind', async () => {
     // Imported here, so that this block is all this file's end-to-end part needs.
     const [{ mkdir, mkdtemp, readdir, rm, writeFile }, os, path, { runCli }] = await Promise.all([
-      import('node:fs/promises'), import('node:os'), import('node:path'), import('../helpers/cli.js'),
+      import('node:fs/promises'),
+      import('node:os'),
+      import('node:path'),
+      import('../helpers/cli.js'),
     ]);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'galley-surrogate-'));
     const ownTemp = path.join(dir, 'tmp');

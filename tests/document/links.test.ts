@@ -50,7 +50,9 @@ describe('links', () => {
 
   it('turns them into web links under --link-base, in both editions', async () => {
     const doc = await load('https://example.org/book/');
-    expect(doc.warnings.map((warning) => warning.message)).toEqual(['link to "#no-such-id" is kept as text: no heading or element has that id']);
+    expect(doc.warnings.map((warning) => warning.message)).toEqual([
+      'link to "#no-such-id" is kept as text: no heading or element has that id',
+    ]);
     const print = renderPrintBody(doc);
     expect(print).toContain('<a href="https://example.org/book/ch08-02-strings.html#creating">the strings chapter</a>');
     expect(print).toContain('<a href="https://example.org/notes.md">the notes</a>');
@@ -61,7 +63,11 @@ describe('links', () => {
   });
 
   it('takes link_base from the front matter, and the flag wins over it', async () => {
-    expect(renderPrintBody(await load(undefined, 'link_base: https://docs.example.net/v2\n'))).toContain('href="https://docs.example.net/v2/sibling.html"');
-    expect(renderPrintBody(await load('https://example.org/', 'link_base: https://docs.example.net/v2\n'))).toContain('href="https://example.org/sibling.html"');
+    expect(renderPrintBody(await load(undefined, 'link_base: https://docs.example.net/v2\n'))).toContain(
+      'href="https://docs.example.net/v2/sibling.html"',
+    );
+    expect(renderPrintBody(await load('https://example.org/', 'link_base: https://docs.example.net/v2\n'))).toContain(
+      'href="https://example.org/sibling.html"',
+    );
   });
 });

@@ -19,10 +19,11 @@ async function write(name: string, text: string | Buffer): Promise<string> {
   return file;
 }
 
-
 describe('loadDocument', () => {
   it('splits at ## into an opening section and one section per heading', async () => {
-    const doc = await loadDocument(await write('a.md', '---\ntitle: T\n---\nLead.\n\n## One\n\nText one.\n\n### Sub\n\nMore.\n\n## Two\n\nText two.\n'));
+    const doc = await loadDocument(
+      await write('a.md', '---\ntitle: T\n---\nLead.\n\n## One\n\nText one.\n\n### Sub\n\nMore.\n\n## Two\n\nText two.\n'),
+    );
     expect(doc.sections.map((section) => [section.title, section.headingId])).toEqual([
       ['T', undefined],
       ['One', 'one'],
@@ -54,7 +55,7 @@ describe('loadDocument', () => {
     expect(renderPrintBody(doc)).toContain('\u201cQuoted\u201d \u2013 it\u2019s');
   });
 
-  it('keeps each section\'s footnotes with it in the e-book, and all of them at the end in print', async () => {
+  it("keeps each section's footnotes with it in the e-book, and all of them at the end in print", async () => {
     const doc = await loadDocument(await write('g.md', 'Lead.[^a]\n\n## S\n\nText.[^b]\n\n[^a]: Note A.\n[^b]: Note B.\n'));
     expect(renderEbookSection(doc, doc.sections, 0, () => '')).toContain('Note A.');
     expect(renderEbookSection(doc, doc.sections, 0, () => '')).not.toContain('Note B.');
@@ -64,7 +65,7 @@ describe('loadDocument', () => {
     expect(print.indexOf('Text.')).toBeLessThan(print.indexOf('Note A.'));
   });
 
-  it('points links into another section at that section\'s chapter file', async () => {
+  it("points links into another section at that section's chapter file", async () => {
     const doc = await loadDocument(await write('h.md', 'See [later](#later).\n\n## Later\n\nHere [up](#later).\n'));
     expect(renderEbookSection(doc, doc.sections, 0, (index) => `ch${index}.xhtml`)).toContain('href="ch1.xhtml#later"');
     expect(renderEbookSection(doc, doc.sections, 1, (index) => `ch${index}.xhtml`)).toContain('href="#later"');
@@ -73,27 +74,44 @@ describe('loadDocument', () => {
 
   it('resolves local images and shows remote ones as their alt text, with a warning', async () => {
     await write('img/dot.png', PNG_1X1);
-    const doc = await loadDocument(await write('i.md', '---\nlang: en\n---\nText\n\n![A dot](img/dot.png)\n\n![Remote](https://example.com/x.png)\n'));
+    const doc = await loadDocument(
+      await write('i.md', '---\nlang: en\n---\nText\n\n![A dot](img/dot.png)\n\n![Remote](https://example.com/x.png)\n'),
+    );
     expect([...doc.images.values()].map((image) => [image.src, image.line])).toEqual([['img/dot.png', 6]]);
     expect(renderPrintBody(doc)).toContain(`src="file://${path.join(await realpath(dir), 'img/dot.png')}"`);
     expect(renderPrintBody(doc)).not.toContain('example.com');
     expect(doc.warnings).toEqual([
-      { line: 8, message: 'image "https://example.com/x.png" is not loaded: only images inside the document\'s folder are used (allow remote images with --allow-remote)' },
+      {
+        line: 8,
+        message:
+          'image "https://example.com/x.png" is not loaded: only images inside the document\'s folder are used (allow remote images with --allow-remote)',
+      },
     ]);
   });
 
   it('sniffs image types from their bytes, SVG included', async () => {
     await write('pics/dot.png', PNG_1X1);
-    await write('pics/chart.svg', '<?xml version="1.0"?>\n<!-- chart -->\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
+    await write(
+      'pics/chart.svg',
+      '<?xml version="1.0"?>\n<!-- chart -->\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+    );
     const doc = await loadDocument(await write('k.md', '![a](pics/dot.png) ![b](pics/chart.svg)\n'));
     expect([...doc.images.values()].map((image) => image.mediaType)).toEqual(['image/png', 'image/svg+xml']);
   });
 
   it.each([
     ['a missing image', '![x](nowhere.png)', /:3: image "nowhere.png" not found$/],
-    ['a file that is not an image', '![x](fake.png)', /:3: image "fake.png" is not an image galley can use \(PNG, JPEG, GIF, WebP or SVG\)$/],
+    [
+      'a file that is not an image',
+      '![x](fake.png)',
+      /:3: image "fake.png" is not an image galley can use \(PNG, JPEG, GIF, WebP or SVG\)$/,
+    ],
     ['a folder', '![x](pics)', /:3: image "pics" is not a regular file$/],
-    ['an image outside the folder', '![x](../../etc/passwd)', /:3: image "..\/..\/etc\/passwd" (is outside the document's folder|not found)$/],
+    [
+      'an image outside the folder',
+      '![x](../../etc/passwd)',
+      /:3: image "..\/..\/etc\/passwd" (is outside the document's folder|not found)$/,
+    ],
   ])('fails on %s, naming the file and line', async (_name, markdown, message) => {
     await write('fake.png', 'not a picture at all');
     await mkdir(path.join(dir, 'pics'), { recursive: true });
@@ -120,7 +138,12 @@ describe('loadDocument', () => {
     ['a file that is not Markdown', 'notes.txt', 'text', ': not a Markdown file: galley reads .md and .markdown files'],
     ['front matter and nothing else', 'fm.md', '---\ntitle: T\n---\n', ':4: the document has no text after its front matter'],
     ['invalid UTF-8', 'bytes.md', Buffer.from([0x61, 0xff, 0x62]), ':1: the file is not valid UTF-8: byte offset 1 (0xff)'],
-    ['invalid UTF-8 after a BOM and a real U+FFFD', 'bom.md', Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0x0a, 0xef, 0xbf, 0xbd, 0xc3, 0x28]), ':2: the file is not valid UTF-8: byte offset 8 (0xc3)'],
+    [
+      'invalid UTF-8 after a BOM and a real U+FFFD',
+      'bom.md',
+      Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0x0a, 0xef, 0xbf, 0xbd, 0xc3, 0x28]),
+      ':2: the file is not valid UTF-8: byte offset 8 (0xc3)',
+    ],
   ])('fails on %s with one line naming it', async (_name, fileName, content, expected) => {
     const file = path.join(dir, fileName);
     await writeFile(file, content);

@@ -75,7 +75,10 @@ describe('raw HTML in Markdown', () => {
 
   it('survives deeply nested HTML, brackets and emphasis, keeping the last paragraph', async () => {
     const file = path.join(dir, 'deep.md');
-    await writeFile(file, `Start.\n\n${'<div>'.repeat(5_000)}x${'</div>'.repeat(5_000)}\n\n${'['.repeat(20_000)}\n\n${'*a '.repeat(10_000)}\n\nThe last paragraph.\n`);
+    await writeFile(
+      file,
+      `Start.\n\n${'<div>'.repeat(5_000)}x${'</div>'.repeat(5_000)}\n\n${'['.repeat(20_000)}\n\n${'*a '.repeat(10_000)}\n\nThe last paragraph.\n`,
+    );
     const started = Date.now();
     const doc = await loadDocument(file);
     expect(renderPrintBody(doc)).toContain('<p>The last paragraph.</p>');
@@ -86,12 +89,14 @@ describe('raw HTML in Markdown', () => {
     ['quotes', (depth: number) => `${'>'.repeat(depth)} deep`],
     ['lists', (depth: number) => `${'- '.repeat(depth)}item`],
     ['quoted lists', (depth: number) => `${'> 1. '.repeat(depth)}item`],
-  ])('refuses %s nested beyond the parser\'s limit, naming the line, instead of losing what follows', async (_, deep) => {
+  ])("refuses %s nested beyond the parser's limit, naming the line, instead of losing what follows", async (_, deep) => {
     const file = path.join(dir, 'too-deep.md');
     await writeFile(file, `---\nlang: en\n---\n\nA paragraph first.\n\n${deep(20_000)}\n\nThe last paragraph.\n`);
     const error = await loadDocument(file).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GalleyError);
-    expect(String(error)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: lists or quotes are nested more than 100 levels deep`));
+    expect(String(error)).toMatch(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: lists or quotes are nested more than 100 levels deep`),
+    );
     expect((error as GalleyError).line).toBeGreaterThanOrEqual(7);
     const fine = path.join(dir, 'deep-enough.md');
     await writeFile(fine, `${deep(20)}\n\nThe last paragraph.\n`);

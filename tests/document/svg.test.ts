@@ -146,12 +146,20 @@ describe('sanitizeSvg', () => {
         '<linearGradient id="g2" xlink:href="#g"/><symbol id="dot"><circle r="1"/></symbol></defs>' +
         `<rect fill="url(#g)" width="2" height="2"/><rect style="fill: url( '#g2' )" width="2" height="2"/>` +
         '<use href="#dot"/><use xlink:href="#dot" x="3"/><a href="#dot"><text>in-page</text></a>' +
-        "<style>.b { fill: url(\"#g\") }</style>",
+        '<style>.b { fill: url("#g") }</style>',
     );
     const { bytes, warnings } = sanitizeSvg(source);
     expect(warnings).toEqual([]);
     const out = text(bytes);
-    for (const kept of ['fill="url(#g)"', `fill: url( '#g2' )`, 'xlink:href="#g"', '<use href="#dot"/>', 'xlink:href="#dot"', '<a href="#dot">', 'url("#g")']) {
+    for (const kept of [
+      'fill="url(#g)"',
+      `fill: url( '#g2' )`,
+      'xlink:href="#g"',
+      '<use href="#dot"/>',
+      'xlink:href="#dot"',
+      '<a href="#dot">',
+      'url("#g")',
+    ]) {
       expect(out).toContain(kept);
     }
     const use = reparse(bytes).getElementsByTagNameNS(SVG_NS, 'use').item(1)!;
@@ -184,7 +192,9 @@ describe('sanitizeSvg', () => {
   });
 
   it('rejects a root element that is not an SVG <svg>', () => {
-    expect(failure('<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>').message).toBe('the root element is <html>, not an SVG <svg>');
+    expect(failure('<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>').message).toBe(
+      'the root element is <html>, not an SVG <svg>',
+    );
     expect(failure('<svg xmlns="urn:other"/>').message).toContain('outside the SVG namespace');
   });
 
@@ -231,7 +241,9 @@ describe('sanitizeSvg', () => {
   });
 
   it('keeps a harmless two-level icon <use>', () => {
-    const icon = svg('<defs><symbol id="i"><path d="M0 0h4v4z"/></symbol><g id="pair"><use href="#i"/><use href="#i" x="5"/></g></defs><use href="#pair"/>');
+    const icon = svg(
+      '<defs><symbol id="i"><path d="M0 0h4v4z"/></symbol><g id="pair"><use href="#i"/><use href="#i" x="5"/></g></defs><use href="#pair"/>',
+    );
     const { bytes, warnings } = sanitizeSvg(icon);
     expect(warnings).toEqual([]);
     expect(reparse(bytes).getElementsByTagNameNS(SVG_NS, 'use').length).toBe(3);
@@ -251,7 +263,7 @@ describe('sanitizeSvg', () => {
 
   it('reads CSS names with their escapes, drops CSS comments and image-set()', () => {
     const source = svg(
-      "<style>/* it's a comment */ .a { fill: \\75 rl(http://127.0.0.1:9/e) } @\\69mport \"y.css\"; .b { background: image-set(\"z.png\" 1x) }</style>",
+      '<style>/* it\'s a comment */ .a { fill: \\75 rl(http://127.0.0.1:9/e) } @\\69mport "y.css"; .b { background: image-set("z.png" 1x) }</style>',
     );
     const { bytes, warnings } = sanitizeSvg(source);
     expect(warnings).toEqual([

@@ -71,7 +71,14 @@ describe('galley build content/ (the article, end to end)', () => {
     const opf = epub.xml.get('OEBPS/content.opf') as any;
     const manifest = new Map(asArray(opf.package.manifest.item).map((item: any) => [item['@id'], item['@href']]));
     const spine = asArray(opf.package.spine.itemref).map((ref: any) => manifest.get(ref['@idref']));
-    expect(spine).toEqual(['cover.xhtml', 'title-page.xhtml', 'section-01.xhtml', 'section-02.xhtml', 'section-03.xhtml', 'section-04.xhtml']);
+    expect(spine).toEqual([
+      'cover.xhtml',
+      'title-page.xhtml',
+      'section-01.xhtml',
+      'section-02.xhtml',
+      'section-03.xhtml',
+      'section-04.xhtml',
+    ]);
 
     const chapterHeadings = spine.slice(3).map((href) => /<h2[^>]*>([^<]*)<\/h2>/.exec(epub.text.get(`OEBPS/${href}`)!)?.[1]);
     expect(chapterHeadings).toEqual(SECTIONS);
@@ -94,14 +101,19 @@ describe('galley build content/ (the article, end to end)', () => {
     expect(asArray(metadata.meta).find((meta: any) => meta['@property'] === 'dcterms:modified')['#text']).toBe('2023-12-17T00:00:00Z');
   });
 
-  it('lets every word of 7 letters or more be found as written, in poppler\'s text and in pdf.js\'s', async () => {
+  it("lets every word of 7 letters or more be found as written, in poppler's text and in pdf.js's", async () => {
     const tokens = createMarkdown().parse(readFileSync('content/beyond-utopia.md', 'utf8').replace(/^---[\s\S]*?\n---\n/, ''), {});
-    const written = tokens.flatMap((token) => (token.children ?? []).filter((child) => child.type === 'text').map((child) => child.content)).join(' ');
+    const written = tokens
+      .flatMap((token) => (token.children ?? []).filter((child) => child.type === 'text').map((child) => child.content))
+      .join(' ');
     const words = longWords(written, 7);
     expect(words.length).toBeGreaterThan(100);
     const poppler = (await popplerPages(path.join(out, 'beyond-utopia.pdf'))).join('\n').replace(/\s+/g, ' ');
     // pdf.js's own search joins a word that a line-end hyphen breaks; so does pdftotext.
-    const pdfjs = pdf.pages.join('\n').replace(/(\p{L})-\n(\p{L})/gu, '$1$2').replace(/\s+/g, ' ');
+    const pdfjs = pdf.pages
+      .join('\n')
+      .replace(/(\p{L})-\n(\p{L})/gu, '$1$2')
+      .replace(/\s+/g, ' ');
     expect(poppler).not.toContain('\u00AD');
     expect(words.filter((word) => !poppler.includes(word))).toEqual([]);
     expect(words.filter((word) => !pdfjs.includes(word))).toEqual([]);
@@ -116,8 +128,13 @@ describe('galley build content/ (the article, end to end)', () => {
   const received = '../shared/source-article.txt';
   it.skipIf(!existsSync(received))('keeps the words of the article as received', () => {
     const source = readFileSync(received, 'utf8');
-    const text = flat(pdf.pages.join(' ')).replace(/[\u201c\u201d]/g, '"').replace(/\u2019/g, "'");
-    const paragraphs = source.split(/\n+/).map((line) => line.trim()).filter((line) => line && !/^(top|bottom) of page$/.test(line));
+    const text = flat(pdf.pages.join(' '))
+      .replace(/[\u201c\u201d]/g, '"')
+      .replace(/\u2019/g, "'");
+    const paragraphs = source
+      .split(/\n+/)
+      .map((line) => line.trim())
+      .filter((line) => line && !/^(top|bottom) of page$/.test(line));
     for (const paragraph of paragraphs.slice(2)) {
       const words = paragraph.split(/\s+/).slice(0, 6).join(' ');
       expect(text).toContain(words);

@@ -32,15 +32,17 @@ describe('bad input', () => {
 
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.lines.slice(0, -1).sort()).toEqual([
-      `${missing}: no such file or folder`,
-      `built ${good}: ${path.join(out, 'good.pdf')} (1 page), ${path.join(out, 'good.epub')} (2 chapters)`,
-      `${empty}:1: the file is empty`,
-      `${badYaml}:3: front matter is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
-      `${wrongType}:3: front matter "author" must be text or a list of text`,
-      `${script}:1: front matter in "js" is not accepted: galley reads YAML front matter only (open it with ---)`,
-      `${notMarkdown}: not a Markdown file: galley reads .md and .markdown files`,
-    ].sort());
+    expect(run.lines.slice(0, -1).sort()).toEqual(
+      [
+        `${missing}: no such file or folder`,
+        `built ${good}: ${path.join(out, 'good.pdf')} (1 page), ${path.join(out, 'good.epub')} (2 chapters)`,
+        `${empty}:1: the file is empty`,
+        `${badYaml}:3: front matter is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+        `${wrongType}:3: front matter "author" must be text or a list of text`,
+        `${script}:1: front matter in "js" is not accepted: galley reads YAML front matter only (open it with ---)`,
+        `${notMarkdown}: not a Markdown file: galley reads .md and .markdown files`,
+      ].sort(),
+    );
     expect(run.lines.at(-1)).toMatch(/^1 built, 6 failed in \d+\.\d s$/);
     expect((await readdir(out)).sort()).toEqual(['good.epub', 'good.manifest.json', 'good.pdf']);
     expect(await readdir(dir)).not.toContain('pwned');
@@ -72,8 +74,19 @@ describe('bad input', () => {
     const ownCover = path.resolve('tests/fixtures/epub/own-cover.md');
     const epubOnly = await runCli('build', ownCover, '--out', path.join(out, 'epub-only'), '--format', 'epub', '--browser', noChrome);
     expect(epubOnly.code, epubOnly.stderr).toBe(0);
-    const generatedCover = await runCli('build', await write('no-cover.md', '---\nlang: en\n---\nText.\n'), '--out', out, '--format', 'epub', '--browser', noChrome);
-    expect(generatedCover.lines).toEqual([`${path.join(dir, 'no-cover.md')}: --browser ${noChrome}: no browser there (not an executable file)`]);
+    const generatedCover = await runCli(
+      'build',
+      await write('no-cover.md', '---\nlang: en\n---\nText.\n'),
+      '--out',
+      out,
+      '--format',
+      'epub',
+      '--browser',
+      noChrome,
+    );
+    expect(generatedCover.lines).toEqual([
+      `${path.join(dir, 'no-cover.md')}: --browser ${noChrome}: no browser there (not an executable file)`,
+    ]);
   });
 
   it('refuses two documents that would write the same output files', async () => {

@@ -25,14 +25,21 @@ async function corpus(name: string, count: number): Promise<string> {
   await writeFile(path.join(folder, 'dot.png'), PNG_1X1);
   for (let index = 1; index <= count; index += 1) {
     const image = index === 1 ? '\n\n![A dot](dot.png)' : '';
-    await writeFile(path.join(folder, `doc-${index}.md`), `---\ntitle: Document ${index}\n---\nText of document ${index}.${image}\n\n## Part\n\nMore.\n`);
+    await writeFile(
+      path.join(folder, `doc-${index}.md`),
+      `---\ntitle: Document ${index}\n---\nText of document ${index}.${image}\n\n## Part\n\nMore.\n`,
+    );
   }
   return folder;
 }
 
 async function run(builder: Builder, files: string[], force = false): Promise<{ summary: BuildSummary; lines: string[] }> {
   const lines: string[] = [];
-  const summary = await builder.run(files, lineReporter((line) => lines.push(line)), { force });
+  const summary = await builder.run(
+    files,
+    lineReporter((line) => lines.push(line)),
+    { force },
+  );
   return { summary, lines };
 }
 
@@ -76,7 +83,7 @@ describe('incremental builds', () => {
 });
 
 describe('reports', () => {
-  it('--json prints each document\'s outputs, pages, chapters, bytes, time and warnings on stdout', async () => {
+  it("--json prints each document's outputs, pages, chapters, bytes, time and warnings on stdout", async () => {
     const folder = await corpus('json', 2);
     await writeFile(path.join(folder, 'doc-2.md'), '---\ntitle: Two\nlang: en\nlayout: wide\n---\nText.\n');
     const result = await runCli('build', folder, '--out', path.join(folder, 'out'), '--json', '--quiet');
@@ -85,7 +92,9 @@ describe('reports', () => {
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ built: 2, unchanged: 0, failed: 0, interrupted: false });
     const byName = Object.fromEntries(report.documents.map((document: { source: string }) => [path.basename(document.source), document]));
-    expect(byName['doc-2.md'].warnings).toEqual([`${path.join(folder, 'doc-2.md')}:4: warning: unknown front matter key "layout" is ignored`]);
+    expect(byName['doc-2.md'].warnings).toEqual([
+      `${path.join(folder, 'doc-2.md')}:4: warning: unknown front matter key "layout" is ignored`,
+    ]);
     for (const document of report.documents) {
       expect(document.status).toBe('built');
       expect(document.ms).toBeGreaterThan(0);
@@ -113,10 +122,23 @@ describe('a remote browser', () => {
   let endpoint: string;
   beforeAll(async () => {
     const profile = await mkdtemp(path.join(os.tmpdir(), 'galley-remote-chrome-'));
-    chromium = spawn('/usr/bin/chromium', [
-      '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', `--user-data-dir=${profile}`, '--remote-debugging-port=0', '--remote-debugging-address=127.0.0.1', 'about:blank',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    chromium = spawn(
+      '/usr/bin/chromium',
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--user-data-dir=${profile}`,
+        '--remote-debugging-port=0',
+        '--remote-debugging-address=127.0.0.1',
+        'about:blank',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     endpoint = await new Promise<string>((resolve, reject) => {
       let output = '';
       chromium.stderr!.on('data', (chunk: Buffer) => {

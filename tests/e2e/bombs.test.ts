@@ -17,13 +17,17 @@ function useBomb(): string {
 
 /** A small SVG that asks Chrome for twelve nested blurs and dilations of a 16,000-pixel square. */
 function filterBomb(): string {
-  const filters = Array.from({ length: 12 }, (_, index) => `<filter id="f${index}"><feGaussianBlur stdDeviation="300"/><feMorphology operator="dilate" radius="300"/></filter>`);
+  const filters = Array.from(
+    { length: 12 },
+    (_, index) => `<filter id="f${index}"><feGaussianBlur stdDeviation="300"/><feMorphology operator="dilate" radius="300"/></filter>`,
+  );
   let groups = '<rect width="16000" height="16000" fill="red"/>';
   for (let index = 0; index < 12; index += 1) groups = `<g filter="url(#f${index})">${groups}</g>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="16000" height="16000"><defs>${filters.join('')}</defs>${groups}</svg>`;
 }
 
-const page = (title: string, image: string) => `---\ntitle: ${title}\nlang: en\n---\n\nBefore the picture.\n\n![${title}](${image})\n\nAfter the picture.\n`;
+const page = (title: string, image: string) =>
+  `---\ntitle: ${title}\nlang: en\n---\n\nBefore the picture.\n\n![${title}](${image})\n\nAfter the picture.\n`;
 
 describe('bombs fail alone, within the limits, and the next document builds', () => {
   let dir: string;
@@ -38,18 +42,35 @@ describe('bombs fail alone, within the limits, and the next document builds', ()
     await writeFile(path.join(dir, 'b-filter.md'), page('Filter bomb', 'filter-bomb.svg'));
     await writeFile(path.join(dir, 'c-huge.md'), page('Huge image', 'huge.png'));
     await writeFile(path.join(dir, 'd-good.md'), '---\ntitle: Good\nlang: en\n---\n\nAn ordinary page.\n');
-    run = await runCli('build', dir, '--out', path.join(dir, 'out'), '--format', 'pdf', '--timeout', '8', '--max-page-memory', '300', '--jobs', '2');
+    run = await runCli(
+      'build',
+      dir,
+      '--out',
+      path.join(dir, 'out'),
+      '--format',
+      'pdf',
+      '--timeout',
+      '8',
+      '--max-page-memory',
+      '300',
+      '--jobs',
+      '2',
+    );
   }, 120_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('refuses the <use> bomb before any browser sees it', () => {
     expect(run.lines).toContainEqual(
-      expect.stringMatching(new RegExp(`^${path.join(dir, 'a-use.md')}:8: image "use-bomb\\.svg" \\(its line 1\\): the <use> references (are nested|expand)`)),
+      expect.stringMatching(
+        new RegExp(`^${path.join(dir, 'a-use.md')}:8: image "use-bomb\\.svg" \\(its line 1\\): the <use> references (are nested|expand)`),
+      ),
     );
   });
 
   it('stops the filter bomb at the time limit and the huge image at the memory limit, one line each', () => {
-    expect(run.lines).toContainEqual(expect.stringMatching(new RegExp(`^${path.join(dir, 'b-filter.md')}: (timed out after 8 s|the page used more than 300 MB)`)));
+    expect(run.lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^${path.join(dir, 'b-filter.md')}: (timed out after 8 s|the page used more than 300 MB)`)),
+    );
     expect(run.lines).toContain(`${path.join(dir, 'c-huge.md')}: the page used more than 300 MB of memory and was stopped`);
   });
 

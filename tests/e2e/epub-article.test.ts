@@ -4,7 +4,19 @@ import path from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { ace, asArray, epubcheck, epubTypesWithoutRole, packageOf, pngSize, readEpub, type AceVerdict, type EpubcheckVerdict, type EpubReadBack, type PackageView } from '../helpers/epub.js';
+import {
+  ace,
+  asArray,
+  epubcheck,
+  epubTypesWithoutRole,
+  packageOf,
+  pngSize,
+  readEpub,
+  type AceVerdict,
+  type EpubcheckVerdict,
+  type EpubReadBack,
+  type PackageView,
+} from '../helpers/epub.js';
 
 const TITLE = 'Documentary reveals perilous path for North Korean defectors';
 const SECTIONS = ['China sends defectors back', 'United Nations resolution', 'Kim Jong Un sheds tears'];
@@ -38,7 +50,14 @@ describe('the article as an e-book', () => {
   });
 
   it('reads cover, title page, then the opening and the three sections', () => {
-    expect(opf.spine).toEqual(['cover.xhtml', 'title-page.xhtml', 'section-01.xhtml', 'section-02.xhtml', 'section-03.xhtml', 'section-04.xhtml']);
+    expect(opf.spine).toEqual([
+      'cover.xhtml',
+      'title-page.xhtml',
+      'section-01.xhtml',
+      'section-02.xhtml',
+      'section-03.xhtml',
+      'section-04.xhtml',
+    ]);
     const headings = opf.spine.slice(3).map((href) => /<h2[^>]*>([^<]*)<\/h2>/.exec(epub.text.get(`OEBPS/${href}`)!)?.[1]);
     expect(headings).toEqual(SECTIONS);
   });
@@ -88,7 +107,9 @@ describe('the article as an e-book', () => {
   });
 
   it('writes the metadata: identifier, title, language, date, description, modified date', () => {
-    expect(opf.dc('identifier')).toEqual([expect.stringMatching(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)]);
+    expect(opf.dc('identifier')).toEqual([
+      expect.stringMatching(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+    ]);
     expect(opf.dc('title')).toEqual([TITLE]);
     expect(opf.dc('language')).toEqual(['en']);
     expect(opf.dc('date')).toEqual(['2023-12-17']);

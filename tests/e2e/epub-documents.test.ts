@@ -53,7 +53,10 @@ interface Built {
 
 const xhtml = (book: Built, href: string): string => book.epub.text.get(`OEBPS/${href}`)!;
 const tocLinks = (book: Built): [string, string][] =>
-  [.../<nav epub:type="toc"[\s\S]*?<\/nav>/.exec(xhtml(book, 'nav.xhtml'))![0].matchAll(/<a href="([^"]+)">([^<]*)<\/a>/g)].map((match) => [match[1]!, match[2]!]);
+  [.../<nav epub:type="toc"[\s\S]*?<\/nav>/.exec(xhtml(book, 'nav.xhtml'))![0].matchAll(/<a href="([^"]+)">([^<]*)<\/a>/g)].map((match) => [
+    match[1]!,
+    match[2]!,
+  ]);
 
 describe('awkward documents as e-books', () => {
   let dir: string;
@@ -121,7 +124,9 @@ describe('awkward documents as e-books', () => {
     ]);
     expect(epub.bytes.get('OEBPS/images/image-1.png')).toEqual(new Uint8Array(await readFile(path.join(FIXTURES, 'bars.png'))));
     // An SVG is packed as the sanitizer rewrote it, not as the file was written.
-    expect(epub.bytes.get('OEBPS/images/image-2.svg')).toEqual(sanitizeSvg(await readFile(path.join(FIXTURES, 'diagram.svg'), 'utf8')).bytes);
+    expect(epub.bytes.get('OEBPS/images/image-2.svg')).toEqual(
+      sanitizeSvg(await readFile(path.join(FIXTURES, 'diagram.svg'), 'utf8')).bytes,
+    );
     expect(epub.bytes.get('OEBPS/images/image-3.png')).toEqual(new Uint8Array(await readFile(path.join(FIXTURES, 'photo-named.jpg'))));
     expect(epub.entries.filter((entry) => entry.startsWith('OEBPS/images/'))).toHaveLength(4);
 
@@ -141,7 +146,8 @@ describe('awkward documents as e-books', () => {
   it('footnotes: pop-up notes in the chapter that refers to them, each linking back to its references there', async () => {
     const footnotes = await book('footnotes');
     const chapters = footnotes.opf.spine.slice(2).map((href) => xhtml(footnotes, href));
-    const notesIn = (text: string) => [...text.matchAll(/<aside epub:type="footnote" role="doc-footnote" id="([^"]+)"/g)].map((match) => match[1]);
+    const notesIn = (text: string) =>
+      [...text.matchAll(/<aside epub:type="footnote" role="doc-footnote" id="([^"]+)"/g)].map((match) => match[1]);
     expect(chapters.map(notesIn)).toEqual([['fn1', 'fn2'], ['fn1', 'fn3', 'fn4'], []]);
 
     for (const text of chapters) {
@@ -171,7 +177,9 @@ describe('awkward documents as e-books', () => {
     const tables = await book('tables');
     const [first, second] = tables.opf.spine.slice(2).map((href) => xhtml(tables, href));
     expect(first).toContain('<th style="text-align:right">Crossings</th>');
-    expect(first).toMatch(/<th style="text-align:center">Returned<sup class="noteref"><a epub:type="noteref"[^>]*href="#fn1">1<\/a><\/sup><\/th>/);
+    expect(first).toMatch(
+      /<th style="text-align:center">Returned<sup class="noteref"><a epub:type="noteref"[^>]*href="#fn1">1<\/a><\/sup><\/th>/,
+    );
     expect(second).toMatch(/<thead>\s*<tr>\s*<td(?:\/>|><\/td>)\s*<th>North<\/th>/);
   });
 
@@ -183,11 +191,9 @@ describe('awkward documents as e-books', () => {
       ['section-03.xhtml', 'Background'],
       ['section-04.xhtml', 'Background'],
     ]);
-    expect(['section-02.xhtml', 'section-03.xhtml', 'section-04.xhtml'].map((href) => /<h2 id="([^"]+)"/.exec(xhtml(duplicate, href))![1])).toEqual([
-      'background',
-      'background-1',
-      'background-2',
-    ]);
+    expect(
+      ['section-02.xhtml', 'section-03.xhtml', 'section-04.xhtml'].map((href) => /<h2 id="([^"]+)"/.exec(xhtml(duplicate, href))![1]),
+    ).toEqual(['background', 'background-1', 'background-2']);
     const ncx = duplicate.epub.xml.get('OEBPS/toc.ncx') as any;
     expect(new Set(asArray(ncx.ncx.navMap.navPoint).map((point: any) => point['@id'])).size).toBe(4);
     const third = xhtml(duplicate, 'section-03.xhtml');
@@ -197,7 +203,13 @@ describe('awkward documents as e-books', () => {
 
   it('split_level 3: parts and chapters as files, nested in the nav and the NCX', async () => {
     const split = await book('split-levels');
-    expect(split.opf.spine.slice(2)).toEqual(['section-01.xhtml', 'section-02.xhtml', 'section-03.xhtml', 'section-04.xhtml', 'section-05.xhtml']);
+    expect(split.opf.spine.slice(2)).toEqual([
+      'section-01.xhtml',
+      'section-02.xhtml',
+      'section-03.xhtml',
+      'section-04.xhtml',
+      'section-05.xhtml',
+    ]);
     const toc = /<nav epub:type="toc"[\s\S]*?<\/nav>/.exec(xhtml(split, 'nav.xhtml'))![0].replace(/\s+/g, '');
     expect(toc).toContain(
       '<li><ahref="section-02.xhtml">Partone</a><ol><li><ahref="section-03.xhtml">Firstchapter</a></li><li><ahref="section-04.xhtml">Secondchapter</a></li></ol></li>',
@@ -239,7 +251,9 @@ describe('awkward documents as e-books', () => {
     expect(opf.dc('subject')).toEqual(['a&b', '<c>']);
     expect(opf.dc('rights')).toEqual(['© "R" & <S>']);
     for (const [entry, text] of epub.text) expect(text, entry).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/);
-    expect(xhtml(hostile, 'title-page.xhtml')).toContain('<h1 id="title" class="title">Tom &amp; Jerry &lt;b&gt;&quot;bold&quot;&lt;/b&gt; &lt;/title&gt; [31m</h1>');
+    expect(xhtml(hostile, 'title-page.xhtml')).toContain(
+      '<h1 id="title" class="title">Tom &amp; Jerry &lt;b&gt;&quot;bold&quot;&lt;/b&gt; &lt;/title&gt; [31m</h1>',
+    );
     expect(xhtml(hostile, 'section-01.xhtml')).toContain('&amp; &lt; &gt; \u201cquotes\u201d');
     expect(tocLinks(hostile).map(([, title]) => title)).toEqual([
       'Tom &amp; Jerry &lt;b&gt;&quot;bold&quot;&lt;/b&gt; &lt;/title&gt; [31m',
@@ -284,7 +298,10 @@ describe('the generated cover page', () => {
   it('loads nothing from the network: a remote stylesheet in cover.html is refused and reported', async () => {
     const templates = path.join(dir, 'templates');
     await mkdir(templates);
-    const cover = (await readFile('templates/cover.html', 'utf8')).replace('<style>', '<link rel="stylesheet" href="https://fonts.example.com/cover.css">\n<style>');
+    const cover = (await readFile('templates/cover.html', 'utf8')).replace(
+      '<style>',
+      '<link rel="stylesheet" href="https://fonts.example.com/cover.css">\n<style>',
+    );
     await writeFile(path.join(templates, 'cover.html'), cover);
     const run = await runCli('build', 'content', '--out', path.join(dir, 'out'), '--format', 'epub', '--templates', templates);
     expect(run.code, run.stderr).toBe(0);

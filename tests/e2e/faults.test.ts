@@ -60,7 +60,10 @@ async function buildWithFault(out: string, fault: (tmp: string, pid: number) => 
     if (!faulted && stderr.includes('built ')) faulted = Promise.resolve().then(() => fault(tmp, child.pid!));
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
-  const faultError = await faulted?.then(() => undefined, (error: unknown) => error);
+  const faultError = await faulted?.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   return { code, stderr, tmp, faultError };
 }
@@ -84,7 +87,9 @@ function kill(tmp: string, type: 'browser' | 'renderer'): void {
 }
 
 describe('a 40-document batch survives its faults', () => {
-  it('a killed browser: the documents it held fail with one clear line each, the rest build with a new one', { timeout: 120_000 }, async () => {
+  it('a killed browser: the documents it held fail with one clear line each, the rest build with a new one', {
+    timeout: 120_000,
+  }, async () => {
     const out = path.join(root, 'browser');
     const run = await buildWithFault(out, async (tmp) => kill(tmp, 'browser'));
     expect(run.faultError).toBeUndefined();

@@ -18,7 +18,10 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 function childPids(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -82,7 +85,10 @@ describe('Ctrl-C during a batch (the compiled bin, as a user runs it)', () => {
     expect(browserPids.filter(isAlive)).toEqual([]);
     expect(processesMarked(marker)).toEqual([]);
     const files = await readdir(out);
-    expect(files.every((name) => /^article-\d\d\.(pdf|epub|manifest\.json)$/.test(name)), files.join(' ')).toBe(true);
+    expect(
+      files.every((name) => /^article-\d\d\.(pdf|epub|manifest\.json)$/.test(name)),
+      files.join(' '),
+    ).toBe(true);
     const built = stderr.split('\n').filter((line) => line.startsWith('built ')).length;
     expect(files).toHaveLength(built * 3);
   });

@@ -52,7 +52,9 @@ describe('the print edition of an article with every kind of content (A4)', () =
   it('embeds every font, with a real italic, bold and bold italic', () => {
     expect(pdf.fonts.filter((font) => !font.embedded)).toEqual([]);
     const names = pdf.fonts.map((font) => font.name.replace(/^[A-Z]{6}\+/, ''));
-    expect(names).toEqual(expect.arrayContaining(['SourceSerif4-Regular', 'SourceSerif4-Italic', 'SourceSerif4-Bold', 'SourceSerif4-BoldItalic']));
+    expect(names).toEqual(
+      expect.arrayContaining(['SourceSerif4-Regular', 'SourceSerif4-Italic', 'SourceSerif4-Bold', 'SourceSerif4-BoldItalic']),
+    );
   });
 
   it('captions each figure with its title, else its alt text, and scales the image to the text block', () => {
@@ -75,7 +77,12 @@ describe('the print edition of an article with every kind of content (A4)', () =
     expect(squeezed).toContain('readathttps://www.unhcr.org/refworld/country-reports/democratic-peoples-republic-of-korea.Corrections');
     expect(squeezed).toContain('inthelongtable.');
     const urls = pdf.links[0]!.map((link) => link.url);
-    expect(urls).toEqual(expect.arrayContaining(['https://www.unhcr.org/refworld/country-reports/democratic-peoples-republic-of-korea', 'mailto:desk@example.org']));
+    expect(urls).toEqual(
+      expect.arrayContaining([
+        'https://www.unhcr.org/refworld/country-reports/democratic-peoples-republic-of-korea',
+        'mailto:desk@example.org',
+      ]),
+    );
   });
 
   it('collects the notes at the end, each linked to its mark and back', () => {
@@ -94,7 +101,8 @@ describe('the print edition of an article with every kind of content (A4)', () =
     expect(text).toContain('broker\u2019s receipts');
     expect(text).not.toContain('\u0000');
     for (const [index, page] of pdf.lines.entries()) {
-      for (const line of page) expect(line.right, `page ${index + 1}: ${line.text}`).toBeLessThanOrEqual(pdf.pageSizes[index]!.width - A4_SIDE_MARGIN + 1);
+      for (const line of page)
+        expect(line.right, `page ${index + 1}: ${line.text}`).toBeLessThanOrEqual(pdf.pageSizes[index]!.width - A4_SIDE_MARGIN + 1);
     }
   });
 

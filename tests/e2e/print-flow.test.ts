@@ -22,9 +22,13 @@ function flowDocument(shift: number): string {
       paragraph += 1;
       blocks.push(Array.from({ length: LENGTHS[(paragraph + shift) % LENGTHS.length]! }, () => `p${paragraph}`).join(' '));
     }
-    if (section % 3 === 0) blocks.push(`![Figure ${section}](bars.png "Figure ${section}: ${'a caption long enough to be set on three lines, '.repeat(4)}")`);
+    if (section % 3 === 0)
+      blocks.push(`![Figure ${section}](bars.png "Figure ${section}: ${'a caption long enough to be set on three lines, '.repeat(4)}")`);
   }
-  const rows = Array.from({ length: 60 }, (_, row) => `| r${row} | ${Array.from({ length: 20 + (row % 4) * 16 }, () => `r${row}`).join(' ')} | r${row} |`);
+  const rows = Array.from(
+    { length: 60 },
+    (_, row) => `| r${row} | ${Array.from({ length: 20 + (row % 4) * 16 }, () => `r${row}`).join(' ')} | r${row} |`,
+  );
   blocks.push('## The table', '| Row | Description | Notes |\n| --- | --- | --- |\n' + rows.join('\n'));
   return blocks.join('\n\n') + '\n';
 }

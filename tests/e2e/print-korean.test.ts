@@ -35,12 +35,15 @@ describe('a short Korean document in print', () => {
 
   it('breaks the title only between words', () => {
     const lines = pdf.lines[0]!.map((line) => line.text.trim());
-    const titleLines = lines.slice(0, lines.findIndex((line) => line.startsWith('중국 국경을')));
+    const titleLines = lines.slice(
+      0,
+      lines.findIndex((line) => line.startsWith('중국 국경을')),
+    );
     expect(titleLines.join(' ')).toBe(TITLE);
     for (const line of titleLines) for (const word of line.split(' ')) expect(TITLE.split(' ')).toContain(word);
   });
 
-  it('embeds every font, the Korean glyphs coming from the system\'s Noto CJK', () => {
+  it("embeds every font, the Korean glyphs coming from the system's Noto CJK", () => {
     expect(pdf.fonts.filter((font) => !font.embedded)).toEqual([]);
     // Chrome embeds Noto CJK's CFF outlines as Type 3 fonts; the Latin text keeps Source Serif.
     expect(pdf.fonts.some((font) => font.subtype === 'Type3')).toBe(true);

@@ -74,14 +74,17 @@ describe.each(PAPER_NAMES)('the article on %s', (paper) => {
     const body = pdf().lines.flatMap((page) => page.filter((line) => line.y > size.bottom && line.y < size.height - size.top));
     const textRight = Math.max(...body.map((line) => line.right));
     // Justified lines end at the right edge of the text block; last lines of paragraphs and headings do not.
-    const full = body.filter((line) => line.right > textRight - 1).map((line) => [...line.text.trim()].length).sort((a, b) => a - b);
+    const full = body
+      .filter((line) => line.right > textRight - 1)
+      .map((line) => [...line.text.trim()].length)
+      .sort((a, b) => a - b);
     expect(full.length).toBeGreaterThan(20);
     const median = full[Math.floor(full.length / 2)]!;
     expect(median).toBeGreaterThanOrEqual(60);
     expect(median).toBeLessThanOrEqual(75);
   });
 
-  it('embeds every font, all of them galley\'s own faces', () => {
+  it("embeds every font, all of them galley's own faces", () => {
     const { fonts } = pdf();
     expect(fonts.filter((font) => !font.embedded)).toEqual([]);
     const names = fonts.map((font) => font.name.replace(/^[A-Z]{6}\+/, ''));

@@ -19,7 +19,15 @@ async function buildTwice(source: string, label: string): Promise<[Buffer, Buffe
   const outs = [path.join(dir, `${label}-a`), path.join(dir, `${label}-b`)];
   for (const out of outs) expect((await runCli('build', source, '--out', out, '--force')).code).toBe(0);
   const name = path.basename(source, '.md');
-  return Promise.all(['pdf', 'epub'].map(async (format) => [await readFile(path.join(outs[0]!, `${name}.${format}`)), await readFile(path.join(outs[1]!, `${name}.${format}`))] as [Buffer, Buffer]));
+  return Promise.all(
+    ['pdf', 'epub'].map(
+      async (format) =>
+        [await readFile(path.join(outs[0]!, `${name}.${format}`)), await readFile(path.join(outs[1]!, `${name}.${format}`))] as [
+          Buffer,
+          Buffer,
+        ],
+    ),
+  );
 }
 
 async function openPdf(file: string) {
@@ -39,7 +47,10 @@ describe('reproducible editions', () => {
     process.env.SOURCE_DATE_EPOCH = '1700000000'; // 2023-11-14T22:13:20Z
     for (const [first, second] of await buildTwice('content/beyond-utopia.md', 'epoch')) expect(first.equals(second)).toBe(true);
     const pdf = await openPdf(path.join(dir, 'epoch-a', 'beyond-utopia.pdf'));
-    const { info, metadata } = (await pdf.getMetadata()) as unknown as { info: Record<string, string>; metadata: { get(name: string): unknown } };
+    const { info, metadata } = (await pdf.getMetadata()) as unknown as {
+      info: Record<string, string>;
+      metadata: { get(name: string): unknown };
+    };
     expect(info.CreationDate).toMatch(/^D:20231114221320/);
     expect(metadata.get('xmp:modifydate')).toBe('2023-11-14T22:13:20Z');
     const epub = await readEpub(path.join(dir, 'epoch-a', 'beyond-utopia.epub'));
@@ -51,7 +62,10 @@ describe('reused pages', () => {
   it('give a document the same bytes in a batch as when it is built alone', async () => {
     const batch = path.join(dir, 'batch');
     await mkdir(batch);
-    await writeFile(path.join(batch, 'a-first.md'), '---\ntitle: First\npaper: a5\nlang: ko\n---\n# 첫째\n\n긴 글입니다.[^1]\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n[^1]: 주석.\n');
+    await writeFile(
+      path.join(batch, 'a-first.md'),
+      '---\ntitle: First\npaper: a5\nlang: ko\n---\n# 첫째\n\n긴 글입니다.[^1]\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n[^1]: 주석.\n',
+    );
     await writeFile(path.join(batch, 'a-second.md'), '---\ntitle: Second\nlang: en\n---\n## One\n\nText.\n\n## Two\n\nMore text.\n');
     await copyFile('content/beyond-utopia.md', path.join(batch, 'beyond-utopia.md'));
     const alone = path.join(dir, 'alone-out');
@@ -71,7 +85,8 @@ describe('reused pages', () => {
 describe('self-describing PDF', () => {
   it('carries its Markdown source as an attachment, and XMP that matches its document information', async () => {
     const source = path.join(dir, 'edition.md');
-    const text = '---\ntitle: "Editions & <archives>"\nauthor: [Ann Lee, Bo Kim]\ndescription: What an edition is.\nkeywords: [archives, editions]\nedition: 2\ndate: 2024-01-10\nupdated: 2024-03-01\nlang: en-GB\n---\nThe text of the second edition.\n';
+    const text =
+      '---\ntitle: "Editions & <archives>"\nauthor: [Ann Lee, Bo Kim]\ndescription: What an edition is.\nkeywords: [archives, editions]\nedition: 2\ndate: 2024-01-10\nupdated: 2024-03-01\nlang: en-GB\n---\nThe text of the second edition.\n';
     await writeFile(source, text);
     const out = path.join(dir, 'edition-out');
     expect((await runCli('build', source, '--out', out)).code).toBe(0);
@@ -82,7 +97,10 @@ describe('self-describing PDF', () => {
     expect(attached.map((file) => file.filename)).toEqual(['edition.md']);
     expect(Buffer.from(attached[0]!.content).toString('utf8')).toBe(text);
 
-    const { info, metadata } = (await pdf.getMetadata()) as unknown as { info: Record<string, string>; metadata: { get(name: string): unknown } };
+    const { info, metadata } = (await pdf.getMetadata()) as unknown as {
+      info: Record<string, string>;
+      metadata: { get(name: string): unknown };
+    };
     expect(metadata.get('dc:title')).toBe(info.Title);
     expect(info.Title).toBe('Editions & <archives>');
     expect(metadata.get('dc:creator')).toEqual(['Ann Lee', 'Bo Kim']);
@@ -96,7 +114,10 @@ describe('self-describing PDF', () => {
     expect(metadata.get('prism:edition')).toBe('2');
 
     const page = await (await pdf.getPage(1)).getTextContent();
-    const words = page.items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' ');
+    const words = page.items
+      .map((item) => ('str' in item ? item.str : ''))
+      .join(' ')
+      .replace(/\s+/g, ' ');
     expect(words).toContain('Edition 2');
     const epub = await readEpub(path.join(out, 'edition.epub'));
     expect(epub.text.get('OEBPS/content.opf')).toContain('<meta property="schema:bookEdition">2</meta>');

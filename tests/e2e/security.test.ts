@@ -42,12 +42,16 @@ afterAll(async () => {
 
 async function everyEpubEntry(file: string): Promise<string> {
   const zip = await JSZip.loadAsync(await readFile(file));
-  const texts = await Promise.all(Object.values(zip.files).filter((entry) => !entry.dir).map((entry) => entry.async('binarystring')));
+  const texts = await Promise.all(
+    Object.values(zip.files)
+      .filter((entry) => !entry.dir)
+      .map((entry) => entry.async('binarystring')),
+  );
   return texts.join('\n');
 }
 
 describe('hostile documents', () => {
-  it('loads nothing from the network and nothing outside the document\'s folder, by default', async () => {
+  it("loads nothing from the network and nothing outside the document's folder, by default", async () => {
     const dir = path.join(project, 'network');
     const templates = path.join(dir, 'templates');
     await mkdir(templates, { recursive: true });
@@ -83,12 +87,12 @@ describe('hostile documents', () => {
 
     const { summary, lines } = await buildWith({ paths: [doc], outDir: path.join(dir, 'out'), templatesDir: templates });
     // innocent.txt is a symlink that leaves the folder: the document fails and writes nothing.
-    expect(summary, lines.join("\n")).toMatchObject({ built: 0, failed: 1 });
+    expect(summary, lines.join('\n')).toMatchObject({ built: 0, failed: 1 });
     expect(lines).toContain(`${doc}:6: image "innocent.txt" is outside the document's folder`);
 
     await writeFile(doc, (await readFile(doc, 'utf8')).replace(' <img src="innocent.txt" alt="link">', ''));
     const second = await buildWith({ paths: [doc], outDir: path.join(dir, 'out'), templatesDir: templates });
-    expect(second.summary, second.lines.join("\n")).toMatchObject({ built: 1, failed: 0 });
+    expect(second.summary, second.lines.join('\n')).toMatchObject({ built: 1, failed: 0 });
     expect(second.lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/:4: warning: image "http:\/\/127\.0\.0\.1:\d+\/img\.png" is not loaded/),
@@ -120,7 +124,7 @@ describe('hostile documents', () => {
       `---\ntitle: ${JSON.stringify(`{{constructor.constructor("${run}")()}}`)}\ndescription: !!js/function ${JSON.stringify(`function () { ${run} }`)}\n---\nText <script>${run}</script>\n`,
     );
     const { summary, lines } = await buildWith({ paths: [dir], outDir: path.join(dir, 'out') });
-    expect(summary, lines.join("\n")).toMatchObject({ built: 1, failed: 2 });
+    expect(summary, lines.join('\n')).toMatchObject({ built: 1, failed: 2 });
     expect(lines.filter((line) => line.includes('is not accepted: galley reads YAML front matter only'))).toHaveLength(2);
     expect(existsSync(marker)).toBe(false);
     const pdf = await readPdf(path.join(dir, 'out', 'tags.pdf'));
@@ -144,10 +148,12 @@ describe('hostile documents', () => {
       remoteAccess: { maxBytes: 1024 * 1024, timeoutMs: 60_000, allowAddress: (_address, port) => port === server.port },
     });
     expect(Date.now() - started).toBeLessThan(30_000);
-    expect(summary, lines.join("\n")).toMatchObject({ built: 1, failed: 3 });
+    expect(summary, lines.join('\n')).toMatchObject({ built: 1, failed: 3 });
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/a-device\.md:3: image "zero.png" is outside the document's folder|a-device\.md:3: image "zero.png" is not a regular file/),
+        expect.stringMatching(
+          /a-device\.md:3: image "zero.png" is outside the document's folder|a-device\.md:3: image "zero.png" is not a regular file/,
+        ),
         expect.stringMatching(/b-stuck\.md: timed out after 3 s \(raise the limit with --timeout\)$/),
         expect.stringMatching(/c-big\.md:3: image http:\/\/127\.0\.0\.1:\d+\/big\.png: larger than the limit of 1 MB$/),
       ]),
@@ -169,7 +175,7 @@ describe('hostile documents', () => {
       allowRemote: true,
       remoteAccess: { maxBytes: 1024 * 1024, timeoutMs: 5_000, allowAddress: (_address, port) => port === server.port },
     });
-    expect(summary, lines.join("\n")).toMatchObject({ built: 1, failed: 1 });
+    expect(summary, lines.join('\n')).toMatchObject({ built: 1, failed: 1 });
     expect(lines).toContain(
       `${redirected}:3: image http://localhost:${guarded.port}/secret.png: refused, 127.0.0.1 is a local or private address`,
     );
@@ -200,7 +206,9 @@ describe('hostile documents', () => {
     const { summary, lines } = await buildWith({ paths: files, outDir: path.join(dir, 'out'), allowRemote: true, formats: ['epub'] });
     expect(summary, lines.join('\n')).toMatchObject({ built: 0, failed: targets.length });
     expect(lines.slice(0, targets.length).sort(), lines.join('\n')).toEqual(
-      targets.map((_target, index) => expect.stringMatching(new RegExp(`t${index}\\.md:3: image \\S+: refused, \\S+ is a local or private address$`))),
+      targets.map((_target, index) =>
+        expect.stringMatching(new RegExp(`t${index}\\.md:3: image \\S+: refused, \\S+ is a local or private address$`)),
+      ),
     );
     expect(guarded.requests).toEqual([]);
   });

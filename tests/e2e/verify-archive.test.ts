@@ -20,7 +20,11 @@ describe('galley verify', () => {
 
     const clean = await runCli('verify', out);
     expect(clean.code, clean.stderr).toBe(0);
-    expect(clean.lines).toEqual([`ok ${path.join(out, 'verified.pdf')}`, `ok ${path.join(out, 'verified.epub')}`, '2 of 2 files match their manifests']);
+    expect(clean.lines).toEqual([
+      `ok ${path.join(out, 'verified.pdf')}`,
+      `ok ${path.join(out, 'verified.epub')}`,
+      '2 of 2 files match their manifests',
+    ]);
 
     const pdf = path.join(out, 'verified.pdf');
     const bytes = await readFile(pdf);
@@ -101,7 +105,14 @@ describe('galley build --archive', () => {
     await writeFile(source, '---\ntitle: Refused\nedition: 1\ndate: 2024-03-01\n---\nFirst text.\n');
     expect((await runCli('build', source, '--out', out, '--archive')).code).toBe(0);
     const names = ['refused.pdf', 'refused.epub', 'refused.manifest.json'];
-    const snapshot = () => Promise.all(names.map(async (name) => ({ name, bytes: await readFile(path.join(out, name)), mtime: (await stat(path.join(out, name))).mtimeMs })));
+    const snapshot = () =>
+      Promise.all(
+        names.map(async (name) => ({
+          name,
+          bytes: await readFile(path.join(out, name)),
+          mtime: (await stat(path.join(out, name))).mtimeMs,
+        })),
+      );
     const before = await snapshot();
 
     await writeFile(source, '---\ntitle: Refused\nedition: 1\ndate: 2024-03-01\n---\nOther text, same edition.\n');
@@ -127,7 +138,12 @@ describe('galley build --archive', () => {
     const manifestFile = path.join(out, 'leaky.manifest.json');
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
     const secretBytes = await readFile(secret);
-    const stolen = { format: 'pdf', file: '../secret.txt', sha256: createHash('sha256').update(secretBytes).digest('hex'), bytes: secretBytes.byteLength };
+    const stolen = {
+      format: 'pdf',
+      file: '../secret.txt',
+      sha256: createHash('sha256').update(secretBytes).digest('hex'),
+      bytes: secretBytes.byteLength,
+    };
     await writeFile(manifestFile, JSON.stringify({ ...manifest, outputs: [...manifest.outputs, stolen] }));
 
     const run = await runCli('build', source, '--out', out, '--archive', '--format', 'pdf');

@@ -26,7 +26,10 @@ async function corpus(name: string, count: number): Promise<string> {
   for (let index = 1; index <= count; index += 1) {
     const image = index === 1 ? '\n\n![A dot](dot.png)' : '';
     const number = String(index).padStart(2, '0');
-    await writeFile(path.join(folder, `doc-${number}.md`), `---\ntitle: Document ${index}\nlang: en\n---\nText of document ${index}.${image}\n\n## Part\n\nMore.\n`);
+    await writeFile(
+      path.join(folder, `doc-${number}.md`),
+      `---\ntitle: Document ${index}\nlang: en\n---\nText of document ${index}.${image}\n\n## Part\n\nMore.\n`,
+    );
   }
   return folder;
 }
@@ -36,10 +39,18 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** A watch run in-process, with what it has printed so far. */
-function startWatch(overrides: Parameters<typeof defaultOptions>[0]): { lines: string[]; stop: AbortController; watching: Promise<BuildSummary> } {
+function startWatch(overrides: Parameters<typeof defaultOptions>[0]): {
+  lines: string[];
+  stop: AbortController;
+  watching: Promise<BuildSummary>;
+} {
   const lines: string[] = [];
   const stop = new AbortController();
-  const watching = watch(defaultOptions(overrides), lineReporter((line) => lines.push(line)), stop.signal);
+  const watching = watch(
+    defaultOptions(overrides),
+    lineReporter((line) => lines.push(line)),
+    stop.signal,
+  );
   return { lines, stop, watching };
 }
 
@@ -54,7 +65,10 @@ async function waitFor(lines: string[], predicate: () => boolean): Promise<void>
 function browsersLeftRunning(): number[] {
   let children: number[];
   try {
-    children = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    children = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }

@@ -12,7 +12,11 @@ import { popplerPages, popplerWords } from '../helpers/poppler.js';
 const WILD = path.resolve('tests/fixtures/wild');
 const DOCUMENTS = {
   korean: { source: path.join(WILD, 'korean-chapter/02-memory.md'), name: '02-memory', title: '메모리는 어떻게 관리되는가' },
-  book: { source: path.join(WILD, 'book-chapter/ch08-01-vectors.md'), name: 'ch08-01-vectors', title: 'Storing Lists of Values with Vectors' },
+  book: {
+    source: path.join(WILD, 'book-chapter/ch08-01-vectors.md'),
+    name: 'ch08-01-vectors',
+    title: 'Storing Lists of Values with Vectors',
+  },
   sample: { source: path.join(WILD, 'markdown-it-sample.md'), name: 'markdown-it-sample', title: 'h1 Heading 8-)' },
   plain: { source: path.join(WILD, 'plain-long.md'), name: 'plain-long', title: 'Plain long report' },
 } as const;
@@ -34,12 +38,20 @@ async function lastWords(source: string): Promise<string> {
   const end = tokens.findIndex((token) => token.type === 'footnote_block_open');
   const body = end < 0 ? tokens : tokens.slice(0, end);
   const last = body.filter((token, index) => token.type === 'inline' && body[index - 1]?.type === 'paragraph_open').at(-1)!;
-  return (last.children ?? []).filter((child) => child.type === 'text').map((child) => child.content).join('').split(/\s+/).slice(-6).join(' ');
+  return (last.children ?? [])
+    .filter((child) => child.type === 'text')
+    .map((child) => child.content)
+    .join('')
+    .split(/\s+/)
+    .slice(-6)
+    .join(' ');
 }
 
 /** epub-gen-memory writes characters outside ASCII as character references. */
 function decodeCharacterReferences(xhtml: string): string {
-  return xhtml.replace(/&#(x[0-9a-f]+|\d+);/gi, (_, code: string) => String.fromCodePoint(code[0] === 'x' || code[0] === 'X' ? parseInt(code.slice(1), 16) : Number(code)));
+  return xhtml.replace(/&#(x[0-9a-f]+|\d+);/gi, (_, code: string) =>
+    String.fromCodePoint(code[0] === 'x' || code[0] === 'X' ? parseInt(code.slice(1), 16) : Number(code)),
+  );
 }
 
 describe('documents nobody here wrote, built together', () => {
@@ -70,7 +82,9 @@ describe('documents nobody here wrote, built together', () => {
 
   it('builds every one of them, saying what it guessed', () => {
     expect(run.code, run.stderr).toBe(0);
-    expect(run.lines).toContain(`${DOCUMENTS.korean.source}: warning: no lang: the text looks Korean (ko); set lang in the front matter to be sure`);
+    expect(run.lines).toContain(
+      `${DOCUMENTS.korean.source}: warning: no lang: the text looks Korean (ko); set lang in the front matter to be sure`,
+    );
     expect(run.lines).toContain(
       `${DOCUMENTS.book.source}:1: warning: no title and no # heading: the first heading, "Storing Lists of Values with Vectors", is taken as the title (set title in the front matter)`,
     );
@@ -82,26 +96,36 @@ describe('documents nobody here wrote, built together', () => {
     const { layout: poppler } = built.get(name)!;
     expect(poppler.length).toBeGreaterThanOrEqual(2);
     poppler.forEach((page, index) => {
-      const lines = page.split('\n').map((line) => line.trim()).filter(Boolean);
+      const lines = page
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
       expect(lines.at(-1), `page ${index + 1}`).toBe(`${index + 1} of ${poppler.length}`);
       if (index > 0) expect(lines[0], `page ${index + 1}`).toBe(DOCUMENTS[name].title);
     });
   });
 
-  it.each(NAMES)('%s: keeps every word inside the text block, list numbers and code included, and ends with text before the colophon', async (name) => {
-    const { pdf, layout } = built.get(name)!;
-    // Chrome lays the page out in whole CSS pixels (A4 is 794 px wide, not 793.7): allow a point.
-    const side = (36 * 72) / 25.4;
-    (await popplerWords(path.join(out, `${DOCUMENTS[name].name}.pdf`))).forEach((page, index) => {
-      for (const word of page) {
-        expect(word.xMin, `page ${index + 1}: ${word.text}`).toBeGreaterThanOrEqual(side - 1);
-        expect(word.xMax, `page ${index + 1}: ${word.text}`).toBeLessThanOrEqual(pdf.pageSizes[index]!.width - side + 1);
-      }
-    });
-    const lastPage = layout.at(-1)!.split('\n').map((line) => line.trim()).filter(Boolean);
-    const body = lastPage.slice(1, -1).filter((line) => !line.startsWith('Set by galley') && !line.includes('carries as an attachment'));
-    expect(body.length, lastPage.join('\n')).toBeGreaterThan(0);
-  });
+  it.each(NAMES)(
+    '%s: keeps every word inside the text block, list numbers and code included, and ends with text before the colophon',
+    async (name) => {
+      const { pdf, layout } = built.get(name)!;
+      // Chrome lays the page out in whole CSS pixels (A4 is 794 px wide, not 793.7): allow a point.
+      const side = (36 * 72) / 25.4;
+      (await popplerWords(path.join(out, `${DOCUMENTS[name].name}.pdf`))).forEach((page, index) => {
+        for (const word of page) {
+          expect(word.xMin, `page ${index + 1}: ${word.text}`).toBeGreaterThanOrEqual(side - 1);
+          expect(word.xMax, `page ${index + 1}: ${word.text}`).toBeLessThanOrEqual(pdf.pageSizes[index]!.width - side + 1);
+        }
+      });
+      const lastPage = layout
+        .at(-1)!
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+      const body = lastPage.slice(1, -1).filter((line) => !line.startsWith('Set by galley') && !line.includes('carries as an attachment'));
+      expect(body.length, lastPage.join('\n')).toBeGreaterThan(0);
+    },
+  );
 
   it('gives a document the same bytes alone as in a batch', async () => {
     const single = await runCli('build', DOCUMENTS.plain.source, '--out', alone, '--format', 'pdf');
@@ -123,7 +147,9 @@ describe('documents nobody here wrote, built together', () => {
     const { poppler, epub } = built.get(name)!;
     const squeeze = (text: string) => text.replace(/[^\p{L}\p{N}]+/gu, '');
     expect(squeeze(poppler.join(''))).toContain(squeeze(words));
-    const chapters = [...epub.text].filter(([entry]) => entry.endsWith('.xhtml')).map(([, text]) => decodeCharacterReferences(text.replace(/<[^>]+>/g, '')));
+    const chapters = [...epub.text]
+      .filter(([entry]) => entry.endsWith('.xhtml'))
+      .map(([, text]) => decodeCharacterReferences(text.replace(/<[^>]+>/g, '')));
     expect(squeeze(chapters.join(''))).toContain(squeeze(words));
   });
 
@@ -139,7 +165,8 @@ describe('documents nobody here wrote, built together', () => {
       expect(text, entry).not.toMatch(/\s(href|src)="file:/);
       for (const buildPath of buildPaths) expect(text, entry).not.toContain(buildPath);
       for (const [, href] of text.matchAll(/\shref="([^"#][^"]*)"/g)) {
-        if (!/^(https?|mailto):/.test(href!)) expect(epub.entries, `${entry} links to ${href}`).toContain(path.posix.join('OEBPS', href!.split('#')[0]!));
+        if (!/^(https?|mailto):/.test(href!))
+          expect(epub.entries, `${entry} links to ${href}`).toContain(path.posix.join('OEBPS', href!.split('#')[0]!));
       }
     }
   });
@@ -157,7 +184,10 @@ describe('documents nobody here wrote, built together', () => {
       expect(svg).not.toMatch(/<!DOCTYPE|<!ENTITY|<script|xlink:href="http/i);
       expect(svg).toMatch(/^(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<svg/);
     }
-    const chapters = [...epub.text].filter(([entry]) => /section-\d+\.xhtml$/.test(entry)).map(([, text]) => text).join('');
+    const chapters = [...epub.text]
+      .filter(([entry]) => /section-\d+\.xhtml$/.test(entry))
+      .map(([, text]) => text)
+      .join('');
     expect(chapters.match(/<figure>\s*<img [^>]*\/>\s*<figcaption>/g)?.length).toBe(3);
   });
 

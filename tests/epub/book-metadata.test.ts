@@ -43,7 +43,9 @@ describe('book metadata', () => {
     expect(derived).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
     expect(bookMetadata(await doc('a.md', '---\ntitle: Same\n---\nOther text.\n')).identifier).toBe(derived);
     expect(bookMetadata(await doc('b.md', '---\ntitle: Same\n---\nText.\n')).identifier).not.toBe(derived);
-    expect(bookMetadata(await doc('a.md', '---\ntitle: Same\nidentifier: urn:isbn:9780000000002\n---\nText.\n')).identifier).toBe('urn:isbn:9780000000002');
+    expect(bookMetadata(await doc('a.md', '---\ntitle: Same\nidentifier: urn:isbn:9780000000002\n---\nText.\n')).identifier).toBe(
+      'urn:isbn:9780000000002',
+    );
   });
 
   it('dates the edition from SOURCE_DATE_EPOCH, else from the article, never from the clock', async () => {

@@ -25,7 +25,11 @@ describe('chapters', () => {
 
     expect(byLevel(1).map((chapter) => chapter.title)).toEqual(['Parts and chapters']);
     expect(outline(tocTree(byLevel(2)).entries)).toEqual(['Parts and chapters', 'Part one', 'Part two']);
-    expect(outline(tocTree(byLevel(3)).entries)).toEqual(['Parts and chapters', ['Part one', ['First chapter', 'Second chapter']], 'Part two']);
+    expect(outline(tocTree(byLevel(3)).entries)).toEqual([
+      'Parts and chapters',
+      ['Part one', ['First chapter', 'Second chapter']],
+      'Part two',
+    ]);
     expect(tocTree(byLevel(3)).depth).toBe(2);
     expect(outline(tocTree(byLevel(4)).entries)).toEqual([
       'Parts and chapters',

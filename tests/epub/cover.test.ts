@@ -50,7 +50,13 @@ describe('cover', () => {
   });
 
   it('names image files by their type', () => {
-    expect(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'].map(imageExtension)).toEqual(['png', 'jpg', 'gif', 'webp', 'svg']);
+    expect(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'].map(imageExtension)).toEqual([
+      'png',
+      'jpg',
+      'gif',
+      'webp',
+      'svg',
+    ]);
     expect(() => imageExtension('image/bmp')).toThrow(/image\/bmp/);
   });
 });

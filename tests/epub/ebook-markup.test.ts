@@ -34,7 +34,9 @@ describe('e-book footnotes', () => {
     const [first] = await chapterBodies(path.join(FIXTURES, 'footnotes.md'));
     expect(first).toContain('<sup class="noteref"><a epub:type="noteref" role="doc-noteref" id="fnref1" href="#fn1">1</a></sup>');
     expect(first).toContain('<sup class="noteref"><a epub:type="noteref" role="doc-noteref" id="fnref1-2" href="#fn1">1</a></sup>');
-    expect(first).toContain('<aside epub:type="footnote" role="doc-footnote" id="fn1" class="footnote">\n<p><span class="note-number">1.</span> The source, as published.');
+    expect(first).toContain(
+      '<aside epub:type="footnote" role="doc-footnote" id="fn1" class="footnote">\n<p><span class="note-number">1.</span> The source, as published.',
+    );
     expect(first).toContain('<a href="#fnref1" role="doc-backlink" class="backlink" aria-label="Back to text">\u21a9\ufe0e</a>');
     expect(first).toContain('<a href="#fnref1-2" role="doc-backlink"');
     expect(first).not.toContain('footnote-ref');
@@ -52,7 +54,9 @@ describe('e-book footnotes', () => {
     const sections = planChapters(doc, 2).map((chapter) => chapter.section);
     expect(sections.map((section) => chapterNotes(doc, section))).toEqual([[0, 1], [0, 2, 3], []]);
     const [, second] = renderChapterBodies(doc, sections, chapterHref);
-    expect(second).toMatch(/<aside epub:type="footnote" role="doc-footnote" id="fn4"[^>]*>\n<p><span class="note-number">4\.<\/span> A note referred to only from another note\. <a href="#fnref4"/);
+    expect(second).toMatch(
+      /<aside epub:type="footnote" role="doc-footnote" id="fn4"[^>]*>\n<p><span class="note-number">4\.<\/span> A note referred to only from another note\. <a href="#fnref4"/,
+    );
   });
 });
 
@@ -63,7 +67,9 @@ describe('e-book markup', () => {
   });
 
   it('leaves out a heading with nothing in it, but keeps the chapter it opens', async () => {
-    const bodies = await chapterBodies(await write('Opening.\n\n##\n\nAfter an empty heading.\n\n## \u0007\n\nAfter a control character.\n'));
+    const bodies = await chapterBodies(
+      await write('Opening.\n\n##\n\nAfter an empty heading.\n\n## \u0007\n\nAfter a control character.\n'),
+    );
     expect(bodies).toHaveLength(3);
     expect(bodies[1]).toBe('<p>After an empty heading.</p>\n');
     expect(bodies[2]).toBe('<p>After a control character.</p>\n');

@@ -31,6 +31,10 @@ export function defaultOptions(overrides: Partial<BuildOptions> = {}): BuildOpti
 /** Builds in-process, with the plain line reporter; the lines are what stderr would show. */
 export async function buildWith(overrides: Partial<BuildOptions>, stop?: AbortSignal): Promise<{ summary: BuildSummary; lines: string[] }> {
   const lines: string[] = [];
-  const summary = await build(defaultOptions(overrides), lineReporter((line) => lines.push(line)), stop);
+  const summary = await build(
+    defaultOptions(overrides),
+    lineReporter((line) => lines.push(line)),
+    stop,
+  );
   return { summary, lines };
 }

@@ -12,7 +12,14 @@ export interface CliRun {
 export async function runCli(...args: string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const io = { stdout: (text: string) => void (stdout += text), stderr: (text: string) => void (stderr += text) };
+  const io = {
+    stdout: (text: string) => {
+      stdout += text;
+    },
+    stderr: (text: string) => {
+      stderr += text;
+    },
+  };
   const code = await main(['node', 'galley', ...args], io, new AbortController().signal);
   return { code, stdout, stderr, lines: stderr.split('\n').filter(Boolean) };
 }

@@ -18,7 +18,13 @@ export interface EpubReadBack {
   bytes: Map<string, Uint8Array>;
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: false, isArray: () => false, htmlEntities: true });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  preserveOrder: false,
+  isArray: () => false,
+  htmlEntities: true,
+});
 
 export async function readEpub(file: string): Promise<EpubReadBack> {
   const zip = await JSZip.loadAsync(await readFile(file));
@@ -62,7 +68,8 @@ export interface PackageView {
   refines: (id: string, property: string) => string[];
 }
 
-const textOf = (node: unknown): string => (typeof node === 'object' && node !== null ? String((node as Record<string, unknown>)['#text'] ?? '') : String(node));
+const textOf = (node: unknown): string =>
+  typeof node === 'object' && node !== null ? String((node as Record<string, unknown>)['#text'] ?? '') : String(node);
 
 /** The package document, read back as manifest, spine and metadata. */
 export function packageOf(epub: EpubReadBack): PackageView {
@@ -168,6 +175,8 @@ const ROLE_OF_EPUB_TYPE: Record<string, string> = {
 export function epubTypesWithoutRole(xhtml: string): string[] {
   const outsideLandmarks = xhtml.replace(/<nav [^>]*epub:type="landmarks"[\s\S]*?<\/nav>/g, '');
   return [...outsideLandmarks.matchAll(/<[a-z]+\s[^>]*epub:type="([^"]+)"[^>]*>/g)]
-    .filter(([tag, types]) => types!.split(/\s+/).some((type) => ROLE_OF_EPUB_TYPE[type] && !new RegExp(`role="${ROLE_OF_EPUB_TYPE[type]}"`).test(tag)))
+    .filter(([tag, types]) =>
+      types!.split(/\s+/).some((type) => ROLE_OF_EPUB_TYPE[type] && !new RegExp(`role="${ROLE_OF_EPUB_TYPE[type]}"`).test(tag)),
+    )
     .map(([tag]) => tag);
 }

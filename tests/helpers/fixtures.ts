@@ -1,6 +1,9 @@
 import zlib from 'node:zlib';
 /** A 1×1 PNG, for tests that need a real image file. */
-export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+export const PNG_1X1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** A grey PNG of `width` × `height` pixels: about 1 MB to send, `width × height × 4` bytes once Chrome decodes it. */
 export function greyPng(width: number, height: number): Buffer {

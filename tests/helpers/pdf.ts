@@ -191,7 +191,10 @@ function hasFontProgram(document: PDFDocument, font: PDFDict): boolean {
 
 /** Text of a page with whitespace folded and soft hyphens left out, for searching across line breaks. */
 export function flat(text: string): string {
-  return text.replace(/\u00AD/g, '').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/\u00AD/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** A structure element of a tagged PDF: its type (H1, P, Figure…), its /Alt, and its depth. */
@@ -208,7 +211,10 @@ export async function readStructure(file: string): Promise<StructureElement[]> {
   const text = (value: unknown) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined);
   const visit = (node: unknown, depth: number): void => {
     const value = node instanceof PDFRef ? document.context.lookup(node) : node;
-    if (value instanceof PDFArray) return value.asArray().forEach((item) => visit(item, depth));
+    if (value instanceof PDFArray) {
+      for (const item of value.asArray()) visit(item, depth);
+      return;
+    }
     if (!(value instanceof PDFDict)) return;
     const type = value.get(PDFName.of('S'));
     if (type instanceof PDFName) elements.push({ type: type.decodeText(), alt: text(value.get(PDFName.of('Alt'))), depth });

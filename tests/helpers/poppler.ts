@@ -24,12 +24,17 @@ export interface PopplerWord {
 /** Each page's words with their boxes (pdftotext -bbox), in points from the top left. */
 export async function popplerWords(file: string): Promise<PopplerWord[][]> {
   const { stdout } = await run('pdftotext', ['-bbox', '-enc', 'UTF-8', file, '-'], { maxBuffer: 64 * 1024 * 1024 });
-  return stdout.split('</page>').slice(0, -1).map((page) =>
-    [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)].map(([, xMin, yMin, xMax, text]) => ({
-      text: text!,
-      xMin: Number(xMin),
-      xMax: Number(xMax),
-      yMin: Number(yMin),
-    })),
-  );
+  return stdout
+    .split('</page>')
+    .slice(0, -1)
+    .map((page) =>
+      [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)].map(
+        ([, xMin, yMin, xMax, text]) => ({
+          text: text!,
+          xMin: Number(xMin),
+          xMax: Number(xMax),
+          yMin: Number(yMin),
+        }),
+      ),
+    );
 }

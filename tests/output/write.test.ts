@@ -56,7 +56,9 @@ describe('commitOutputs', () => {
       { path: path.join(folder, 'blocker', 'a.epub'), bytes: bytes(200, 7) },
       { path: path.join(folder, 'a.manifest.json'), bytes: bytes(20, 7) },
     ]);
-    await expect(attempt).rejects.toThrow(`cannot write ${path.join(folder, 'blocker', 'a.epub')}: a file is in the way of the folder ${path.join(folder, 'blocker')}/`);
+    await expect(attempt).rejects.toThrow(
+      `cannot write ${path.join(folder, 'blocker', 'a.epub')}: a file is in the way of the folder ${path.join(folder, 'blocker')}/`,
+    );
     expect(await readFile(path.join(folder, 'a.pdf'))).toEqual(bytes(100, 1));
     expect(await readFile(path.join(folder, 'a.manifest.json'))).toEqual(bytes(20, 2));
     expect(await temporaryFiles(folder)).toEqual([]);
@@ -103,6 +105,8 @@ describe('commitOutputs', () => {
   withDisk(readOnly)('on a read-only file system, says so', async () => {
     const disk = (readOnly as Exclude<typeof readOnly, string>).dir;
     const target = path.join(disk, 'a.pdf');
-    await expect(commitOutputs([{ path: target, bytes: bytes(10, 1) }])).rejects.toThrow(`cannot write ${target}: ${disk}/ is on a read-only file system`);
+    await expect(commitOutputs([{ path: target, bytes: bytes(10, 1) }])).rejects.toThrow(
+      `cannot write ${target}: ${disk}/ is on a read-only file system`,
+    );
   });
 });

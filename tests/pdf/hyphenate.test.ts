@@ -70,7 +70,9 @@ describe('hyphenateHtml', () => {
   });
 
   it('ties a short last word to the word before it, so that no last line is a fragment', () => {
-    expect(hyphenateHtml('<p>The defectors were sent back to it.</p>', 'en')).toBe('<p>The de\u00ADfec\u00ADtors were sent back to\u00A0it.</p>');
+    expect(hyphenateHtml('<p>The defectors were sent back to it.</p>', 'en')).toBe(
+      '<p>The de\u00ADfec\u00ADtors were sent back to\u00A0it.</p>',
+    );
     expect(hyphenateHtml('<p>They were deported <em>again</em>.</p>', 'en')).toBe('<p>They were de\u00ADported <em>again</em>.</p>');
     expect(hyphenateHtml('<p>Sent back.</p><p>Deportation.</p>', 'en')).toBe('<p>Sent\u00A0back.</p><p>Deportation.</p>');
   });

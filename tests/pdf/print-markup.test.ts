@@ -10,7 +10,9 @@ describe('the print renderer', () => {
     expect(render('![A map](map.svg "The route")')).toBe(
       '<figure role="group">\n<img src="map.svg" alt="A map" title="The route" />\n<figcaption>The route</figcaption>\n</figure>\n',
     );
-    expect(render('![Crossings & returns, *2023*](bars.png)')).toContain('<figcaption>Crossings &amp; returns, 2023</figcaption>\n</figure>');
+    expect(render('![Crossings & returns, *2023*](bars.png)')).toContain(
+      '<figcaption>Crossings &amp; returns, 2023</figcaption>\n</figure>',
+    );
     expect(render('![](bars.png)')).toBe('<figure role="group">\n<img src="bars.png" alt="" />\n</figure>\n');
   });
 
@@ -26,7 +28,9 @@ describe('the print renderer', () => {
   });
 
   it('leaves an image inside running text inline', () => {
-    expect(render('Text with ![an icon](icon.png) inside.')).toBe('<p>Text with <img src="icon.png" alt="an icon" /> inside.</p>\n'.replace('<p>', '<p class="short">'));
+    expect(render('Text with ![an icon](icon.png) inside.')).toBe(
+      '<p>Text with <img src="icon.png" alt="an icon" /> inside.</p>\n'.replace('<p>', '<p class="short">'),
+    );
   });
 
   it('prints the address of an external link after it, with places to break', () => {
@@ -49,7 +53,9 @@ describe('the print renderer', () => {
     const html = render('One.[^a] Two.[^a]\n\n[^a]: The note.\n');
     expect(html).toContain('<sup class="footnote-ref"><a href="#fn1" id="fnref1">1</a></sup>');
     expect(html).toContain('<sup class="footnote-ref"><a href="#fn1" id="fnref1:1">1</a></sup>');
-    expect(html).toContain('<li id="fn1" class="footnote-item"><p class="short">The note. <a href="#fnref1" class="footnote-backref">\u2191</a> <a href="#fnref1:1" class="footnote-backref">\u2191</a></p>');
+    expect(html).toContain(
+      '<li id="fn1" class="footnote-item"><p class="short">The note. <a href="#fnref1" class="footnote-backref">\u2191</a> <a href="#fnref1:1" class="footnote-backref">\u2191</a></p>',
+    );
   });
 
   it('marks paragraphs of three lines or fewer, which are never split across pages', () => {

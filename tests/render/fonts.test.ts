@@ -29,14 +29,23 @@ describe('the print fonts', () => {
     for (const face of all) {
       expect(existsSync(face.file), face.file).toBe(true);
       expect(face.file.endsWith('.woff2')).toBe(true);
-      expect(dirs.some((dir) => face.file.startsWith(dir + path.sep)), face.file).toBe(true);
+      expect(
+        dirs.some((dir) => face.file.startsWith(dir + path.sep)),
+        face.file,
+      ).toBe(true);
     }
   });
 
   it('have a real italic and a real bold for the text face, and the heading weights of the sans', () => {
     const has = (family: string, weight: string, style: string) =>
       all.some((face) => face.family === family && face.weight === weight && face.style === style && /-latin-\d+-/.test(face.file));
-    for (const [weight, style] of [['400', 'normal'], ['400', 'italic'], ['700', 'normal'], ['700', 'italic'], ['600', 'normal']]) {
+    for (const [weight, style] of [
+      ['400', 'normal'],
+      ['400', 'italic'],
+      ['700', 'normal'],
+      ['700', 'italic'],
+      ['600', 'normal'],
+    ]) {
       expect(has('Source Serif 4', weight!, style!), `Source Serif 4 ${weight} ${style}`).toBe(true);
     }
     expect(has('Source Sans 3', '600', 'normal')).toBe(true);

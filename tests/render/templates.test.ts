@@ -19,11 +19,15 @@ describe('templates', () => {
     const file = path.join(dir, 'x.md');
     await writeFile(file, `---\ntitle: '${HOSTILE_TITLE}'\nauthor: A <i>\n---\nText\n`);
     const html = renderPrintHtml(await loadDocument(file), await loadTemplates(), { paper: 'a4', version: '0.0.0' });
-    expect(html).toContain('<title>Tom &amp; Jerry &lt;b&gt;&quot;bold&quot;&lt;/b&gt; &lt;/style&gt;&lt;script&gt;x()&lt;/script&gt;</title>');
+    expect(html).toContain(
+      '<title>Tom &amp; Jerry &lt;b&gt;&quot;bold&quot;&lt;/b&gt; &lt;/style&gt;&lt;script&gt;x()&lt;/script&gt;</title>',
+    );
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<b>');
     // The running header's CSS string: quotes and angle brackets escaped, so </style> cannot close the sheet.
-    expect(html).toContain('content: "Tom & Jerry \\3c b\\3e \\22 bold\\22 \\3c /b\\3e  \\3c /style\\3e \\3c script\\3e x()\\3c /script\\3e ";');
+    expect(html).toContain(
+      'content: "Tom & Jerry \\3c b\\3e \\22 bold\\22 \\3c /b\\3e  \\3c /style\\3e \\3c script\\3e x()\\3c /script\\3e ";',
+    );
     expect(html.match(/<\/style>/g)).toHaveLength(2);
     expect(html).toContain('By A &lt;i&gt;');
   });

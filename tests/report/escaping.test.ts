@@ -14,7 +14,9 @@ const FORGING_NAME = 'x\nbuilt evil.md: output/evil.pdf (1 page).md';
 describe('escapeControlCharacters', () => {
   it('writes C0, DEL, C1 and the line and paragraph separators as escapes', () => {
     expect(escapeControlCharacters('a\nb\rc\td')).toBe('a\\nb\\rc\\td');
-    expect(escapeControlCharacters('\u0000\u001b[2K\u007f\u0085\u009b\u2028\u2029')).toBe('\\u0000\\u001b[2K\\u007f\\u0085\\u009b\\u2028\\u2029');
+    expect(escapeControlCharacters('\u0000\u001b[2K\u007f\u0085\u009b\u2028\u2029')).toBe(
+      '\\u0000\\u001b[2K\\u007f\\u0085\\u009b\\u2028\\u2029',
+    );
   });
 
   it('leaves other text as it is, and escapes nothing twice', () => {
@@ -80,8 +82,14 @@ describe('a real file whose name holds a line feed', () => {
       await writeFile(file, '---\nlayout: wide\n---\nText.\n');
       await writeFile(path.join(dir, 'content', 'plain.md'), 'Text.\n');
       const result = await runCli('build', path.join(dir, 'content'), '--out', path.join(dir, 'out'), '--json');
-      expect(result.lines.some((line) => line.startsWith('built evil')), result.stderr).toBe(false);
-      expect(result.lines.some((line) => line.startsWith('evil')), result.stderr).toBe(false);
+      expect(
+        result.lines.some((line) => line.startsWith('built evil')),
+        result.stderr,
+      ).toBe(false);
+      expect(
+        result.lines.some((line) => line.startsWith('evil')),
+        result.stderr,
+      ).toBe(false);
       expect(result.lines).toContain(`${escapeControlCharacters(file)}:2: warning: unknown front matter key "layout" is ignored`);
       expect(result.lines.filter((line) => line.startsWith(`built ${dir}`))).toHaveLength(result.code === 0 ? 2 : 1);
       const report = JSON.parse(result.stdout) as { documents: { source: string }[] };
