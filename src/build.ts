@@ -1,12 +1,13 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { documentName, loadDocument, type LoadOptions } from './document/load.js';
+import { documentName, loadDocumentAndSettings, type LoadOptions } from './document/load.js';
 import type { DocumentModel } from './document/model.js';
-import { naturalSplitLevel } from './document/sections.js';
 import { describeError, GalleyError } from './errors.js';
 import { RemoteImageCache } from './net/remote-images.js';
-import type { BuildOptions, Format } from './options.js';
+import { optionsInOutputs, type BuildOptions } from './settings/build-options.js';
+import type { Format } from './settings/choices.js';
+import type { DocumentSettings } from './settings/resolve.js';
 import {
   documentInputs,
   isUpToDate,
@@ -36,7 +37,7 @@ export async function build(options: BuildOptions, reporter: Reporter, stop?: Ab
   const builder = await Builder.create(options, problems);
   if (!builder) {
     problems.forEach((line) => reporter.problem(line));
-    const summary = emptySummary(problems, started);
+    const summary = summarize({ documents: [], notStarted: 0, problems, interrupted: false, started });
     reporter.end(summary);
     return summary;
   }
@@ -48,17 +49,12 @@ export async function build(options: BuildOptions, reporter: Reporter, stop?: Ab
   }
 }
 
-function emptySummary(problems: string[], started: number): BuildSummary {
-  return {
-    built: 0,
-    unchanged: 0,
-    failed: problems.length,
-    interrupted: false,
-    notStarted: 0,
-    problems,
-    documents: [],
-    ms: Date.now() - started,
-  };
+/** The run's counts; `problems` are the failures that are not a document's (a path, the browser). */
+function summarize(run: Pick<BuildSummary, 'documents' | 'notStarted' | 'problems' | 'interrupted'> & { started: number }): BuildSummary {
+  const { documents, notStarted, problems, interrupted, started } = run;
+  const count = (status: DocumentResult['status']) => documents.filter((result) => result.status === status).length;
+  const [built, unchanged, failures] = [count('built'), count('unchanged'), count('failed') + problems.length];
+  return { built, unchanged, failed: failures, interrupted, notStarted, problems, documents, ms: Date.now() - started };
 }
 
 /**
@@ -87,12 +83,8 @@ export class Builder {
     const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;
     this.#session = new BrowserSession(target, remoteAccess, { memoryLimitBytes: options.maxPageMemoryBytes });
     this.#remoteImages = remoteAccess && new RemoteImageCache(remoteAccess);
-    this.#loadOptions = {
-      maxDocumentBytes: options.maxDocumentBytes,
-      maxImageBytes: options.maxImageBytes,
-      remoteImages: this.#remoteImages,
-      linkBase: options.linkBase,
-    };
+    const { maxDocumentBytes, maxImageBytes, paper, splitLevel, linkBase } = options;
+    this.#loadOptions = { maxDocumentBytes, maxImageBytes, remoteImages: this.#remoteImages, paper, splitLevel, linkBase };
   }
 
   /** Loads the templates and finds the browser; a problem there is added to `problems`. */
@@ -101,13 +93,10 @@ export class Builder {
       const templates = await loadTemplates(options.templatesDir);
       // The PDF is printed by the browser, and the EPUB's generated cover is rendered by it: a
       // missing browser is one line for the run when PDFs are asked for, else found when needed.
+      const find = () => findBrowser(options.browserPath);
       const target: BrowserTarget = options.browserWs
         ? { wsEndpoint: options.browserWs }
-        : {
-            executablePath: options.formats.includes('pdf')
-              ? await findBrowser(options.browserPath)
-              : () => findBrowser(options.browserPath),
-          };
+        : { executablePath: options.formats.includes('pdf') ? await find() : find };
       return new Builder(options, templates, await templatesHash(templates), target);
     } catch (error) {
       problems.push(describeError(error, options.verbose));
@@ -159,17 +148,8 @@ export class Builder {
     } finally {
       stop?.removeEventListener('abort', closeBrowser);
     }
-    const count = (status: DocumentResult['status']) => documents.filter((result) => result.status === status).length;
-    const summary: BuildSummary = {
-      built: count('built'),
-      unchanged: count('unchanged'),
-      failed: count('failed') + problems.length,
-      interrupted: stop?.aborted ?? false,
-      notStarted: files.length - documents.length,
-      problems,
-      documents,
-      ms: Date.now() - started,
-    };
+    const interrupted = stop?.aborted ?? false;
+    const summary = summarize({ documents, notStarted: files.length - documents.length, problems, interrupted, started });
     reporter.end(summary);
     return summary;
   }
@@ -177,26 +157,22 @@ export class Builder {
   /** True when a document will be built whatever its inputs (--force, or no manifest yet): the browser can start at once. */
   async #certainToBuild(files: string[], force: boolean): Promise<boolean> {
     if (force) return files.length > 0;
-    const missing = await Promise.all(
-      files.map((file) =>
-        access(manifestPath(this.options.outDir, documentName(file))).then(
-          () => false,
-          () => true,
-        ),
-      ),
-    );
-    return missing.includes(true);
+    const hasManifest = (file: string) =>
+      access(manifestPath(this.options.outDir, documentName(file)))
+        .then(() => true)
+        .catch(() => false);
+    return (await Promise.all(files.map(hasManifest))).includes(false);
   }
 
   async #buildOne(file: string, force: boolean, stop: AbortSignal | undefined): Promise<DocumentResult> {
     const began = Date.now();
     try {
       return await withTimeLimit(this.options.timeoutMs, stop, async (deadline) => {
-        const doc = await loadDocument(file, this.#loadOptions);
+        const { doc, settings } = await loadDocumentAndSettings(file, this.#loadOptions);
         this.dependencies.set(file, [file, ...[...doc.images.values()].map((image) => image.path), ...(doc.cover ? [doc.cover.path] : [])]);
         const inputs = await documentInputs(doc, {
           galley: GALLEY_VERSION,
-          options: this.#outputOptions(),
+          options: optionsInOutputs(this.options),
           templates: this.#templatesHash,
         });
         const inputsSha256 = sha256(JSON.stringify(inputs));
@@ -204,33 +180,22 @@ export class Builder {
         const warnings = doc.warnings.map((notice) => `${file}${notice.line ? `:${notice.line}` : ''}: warning: ${notice.message}`);
         const { manifest: previous } = await readManifest(manifestFile);
         if (!force && previous && (await isUpToDate(previous, inputsSha256, this.options.outDir))) {
-          const archive = await this.#archive(doc, () => builtEdition(this.options.outDir, previous, manifestFile), force);
+          const archive = await this.#archive(doc, () => builtEdition(this.options.outDir, previous, manifestFile));
           await commitOutputs(archive.copies);
           return { source: file, status: 'unchanged', outputs: [], warnings: archive.warnings, ms: Date.now() - began };
         }
         this.#session.warmUp();
-        const made = await this.#makeOutputs(doc, this.#session.forDocument(deadline.signal));
+        const made = await this.#makeOutputs(doc, settings, this.#session.forDocument(deadline.signal));
         deadline.commit();
-        const manifest: Manifest = {
-          manifest: 1,
-          source: { file: path.basename(file), sha256: inputs.source },
-          inputs,
-          inputsSha256,
-          outputs: made.records,
-        };
+        const source = { file: path.basename(file), sha256: inputs.source };
+        const manifest: Manifest = { manifest: 1, source, inputs, inputsSha256, outputs: made.records };
         const manifestOutput = { path: manifestFile, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) };
-        const archive = await this.#archive(doc, async () => [...made.pending, manifestOutput], force);
+        const archive = await this.#archive(doc, async () => [...made.pending, manifestOutput]);
         // All or nothing, the manifest last: a commit cut short leaves the old manifest, and a rebuild.
         await commitOutputs([...made.pending, ...archive.copies, manifestOutput]);
         const outputs = made.records.map((record) => ({ ...record, path: path.join(this.options.outDir, record.file) }));
-        const madeWarnings = made.warnings.map((line) => `${file}: warning: ${line}`);
-        return {
-          source: file,
-          status: 'built',
-          outputs,
-          warnings: [...warnings, ...madeWarnings, ...archive.warnings],
-          ms: Date.now() - began,
-        };
+        const allWarnings = [...warnings, ...made.warnings.map((line) => `${file}: warning: ${line}`), ...archive.warnings];
+        return { source: file, status: 'built', outputs, warnings: allWarnings, ms: Date.now() - began };
       });
     } catch (error) {
       return failed(file, error instanceof GalleyError ? error.inFile(file) : error, began, this.options.verbose);
@@ -239,37 +204,28 @@ export class Builder {
 
   /**
    * With --archive, the copies of the edition (`edition()`: its files, the manifest last) still to
-   * be written, or a refusal before anything is; a warning for each archived file --force replaces.
+   * be written, or a refusal before anything is; a warning for each archived file --replace-archived replaces.
    */
-  async #archive(
-    doc: DocumentModel,
-    edition: () => Promise<PendingOutput[]>,
-    force: boolean,
-  ): Promise<{ copies: PendingOutput[]; warnings: string[] }> {
+  async #archive(doc: DocumentModel, edition: () => Promise<PendingOutput[]>): Promise<{ copies: PendingOutput[]; warnings: string[] }> {
     if (!this.options.archive) return { copies: [], warnings: [] };
     const label = doc.metadata.edition ?? doc.metadata.updated ?? doc.metadata.date ?? 'undated';
-    const { copies, replaced } = await planArchive(this.options.outDir, doc.name, label, await edition(), force);
-    return { copies, warnings: replaced.map((target) => `${doc.sourcePath}: warning: --force replaced the archived ${target}`) };
+    const { copies, replaced } = await planArchive(this.options.outDir, doc.name, label, await edition(), this.options.replaceArchived);
+    const warning = (target: string) => `${doc.sourcePath}: warning: --replace-archived replaced the archived ${target}`;
+    return { copies, warnings: replaced.map(warning) };
   }
 
   /** Makes every requested format in memory, the PDF and the EPUB at the same time. */
   async #makeOutputs(
     doc: DocumentModel,
+    settings: DocumentSettings,
     pages: PageSource,
   ): Promise<{ pending: PendingOutput[]; records: OutputRecord[]; warnings: string[] }> {
     const formats = this.options.formats;
     // Loaded here, while the browser starts: an unchanged folder never needs them.
     const [{ printPdf }, { buildEpub }] = await Promise.all([import('./pdf/print.js'), import('./epub/build-epub.js')]);
     const [pdf, epub] = await Promise.all([
-      formats.includes('pdf')
-        ? printPdf(pages, doc, this.#templates, { paper: this.options.paper ?? doc.metadata.paper ?? 'a4', version: GALLEY_VERSION })
-        : undefined,
-      formats.includes('epub')
-        ? buildEpub(doc, this.#templates, {
-            session: pages,
-            splitLevel: this.options.splitLevel ?? doc.metadata.splitLevel ?? naturalSplitLevel(doc.blocks),
-          })
-        : undefined,
+      formats.includes('pdf') ? printPdf(pages, doc, this.#templates, { paper: settings.paper, version: GALLEY_VERSION }) : undefined,
+      formats.includes('epub') ? buildEpub(doc, this.#templates, { session: pages, splitLevel: settings.splitLevel }) : undefined,
     ]);
     const pending: PendingOutput[] = [];
     const records: OutputRecord[] = [];
@@ -282,12 +238,6 @@ export class Builder {
     if (epub) add('epub', epub.bytes, { chapters: epub.chapters });
     const warnings = [...(pdf?.warnings ?? []), ...(epub?.warnings ?? [])].map((notice) => notice.message);
     return { pending, records, warnings };
-  }
-
-  /** The options that change what a document's outputs contain. */
-  #outputOptions(): Record<string, unknown> {
-    const { formats, paper, splitLevel, allowRemote, linkBase } = this.options;
-    return { formats, paper: paper ?? null, splitLevel: splitLevel ?? null, allowRemote, ...(linkBase ? { linkBase } : {}) };
   }
 
   async close(): Promise<void> {

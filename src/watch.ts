@@ -2,7 +2,7 @@ import path from 'node:path';
 import { watch as watchFiles, type FSWatcher } from 'chokidar';
 import { Builder } from './build.js';
 import { describeError } from './errors.js';
-import type { BuildOptions } from './options.js';
+import type { BuildOptions } from './settings/build-options.js';
 import { BUILTIN_TEMPLATES_DIR } from './render/templates.js';
 import type { BuildSummary, Reporter } from './report/reporter.js';
 import { collectSources } from './sources.js';

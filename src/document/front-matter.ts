@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { GalleyError } from '../errors.js';
-import { FRONT_MATTER_KEYS, FrontMatterSchema, type FrontMatter } from '../options.js';
+import { FRONT_MATTER_KEYS, FrontMatterSchema, type FrontMatter } from '../settings/front-matter-schema.js';
 import type { Notice } from './model.js';
 
 export interface SplitSource {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import type Token from 'markdown-it/lib/token.mjs';
 import { GalleyError } from '../errors.js';
 import { formatMegabytes } from '../net/guarded-fetch.js';
-import type { FrontMatter } from '../options.js';
+import { DEFAULTS } from '../settings/defaults.js';
+import type { FrontMatter } from '../settings/front-matter-schema.js';
+import { resolveDocumentSettings, type DocumentSettingFlags, type DocumentSettings } from '../settings/resolve.js';
 import { splitFrontMatter } from './front-matter.js';
 import { guessLanguage } from './language.js';
 import { checkMarkdownLinks, documentIds, linkProblem, resolveLink } from './links.js';
@@ -17,13 +19,12 @@ import { takeTitleHeading } from './title.js';
 export const MARKDOWN_EXTENSIONS = ['.md', '.markdown'];
 const markdown = createMarkdown();
 
-export interface LoadOptions {
+/** The limits a document is read with, and the flags that win over its front matter. */
+export interface LoadOptions extends DocumentSettingFlags {
   maxDocumentBytes: number;
   maxImageBytes: number;
   /** Given only with --allow-remote: downloads an image and returns its local copy. */
   remoteImages: RemoteImages | undefined;
-  /** --link-base: wins over front matter `link_base`. */
-  linkBase?: string | undefined;
 }
 
 export interface RemoteImages {
@@ -31,10 +32,16 @@ export interface RemoteImages {
 }
 
 export const DEFAULT_LOAD_OPTIONS: LoadOptions = {
-  maxDocumentBytes: 10 * 1024 * 1024,
-  maxImageBytes: 50 * 1024 * 1024,
+  maxDocumentBytes: DEFAULTS.maxDocumentBytes,
+  maxImageBytes: DEFAULTS.maxImageBytes,
   remoteImages: undefined,
 };
+
+/** A document, and the settings it is built with (defaults < front matter < flags). */
+export interface LoadedDocument {
+  doc: DocumentModel;
+  settings: DocumentSettings;
+}
 
 /** The name a document's outputs take: its file name without the extension. */
 export function documentName(sourcePath: string): string {
@@ -43,6 +50,11 @@ export function documentName(sourcePath: string): string {
 
 /** Reads one Markdown file into the document model. Every problem is a GalleyError naming the file. */
 export async function loadDocument(sourcePath: string, options: LoadOptions = DEFAULT_LOAD_OPTIONS): Promise<DocumentModel> {
+  return (await loadDocumentAndSettings(sourcePath, options)).doc;
+}
+
+/** Reads one Markdown file into the document model and resolves its settings. */
+export async function loadDocumentAndSettings(sourcePath: string, options: LoadOptions = DEFAULT_LOAD_OPTIONS): Promise<LoadedDocument> {
   try {
     return await parseDocumentFile(sourcePath, options);
   } catch (error) {
@@ -51,7 +63,7 @@ export async function loadDocument(sourcePath: string, options: LoadOptions = DE
   }
 }
 
-async function parseDocumentFile(sourcePath: string, options: LoadOptions): Promise<DocumentModel> {
+async function parseDocumentFile(sourcePath: string, options: LoadOptions): Promise<LoadedDocument> {
   const { text, modified } = await readMarkdownFile(sourcePath, options.maxDocumentBytes);
   const { frontMatter, body, bodyStartLine, keyLines, warnings } = splitFrontMatter(text);
   const tokens = parseMarkdown(body, bodyStartLine);
@@ -64,7 +76,10 @@ async function parseDocumentFile(sourcePath: string, options: LoadOptions): Prom
   const headingTitle = frontMatter.title === undefined ? takeTitleHeading(tokens, bodyStartLine, warnings) : undefined;
   const lang = frontMatter.lang ?? (await languageOfText(tokens, warnings));
   const metadata = toMetadata(frontMatter, frontMatter.title ?? headingTitle ?? name, lang);
-  const linkBase = options.linkBase ?? frontMatter.link_base;
+  // The blocks share the tokens' objects: the link checks below still rewrite what they hold.
+  const { blocks, footnotes } = splitFootnoteTail(tokens);
+  const settings = resolveDocumentSettings({ flags: options, frontMatter, blocks });
+  const { linkBase } = settings;
   const root = await realpath(path.dirname(sourcePath));
   const scan = scanTokens(tokens, bodyStartLine, warnings);
   checkLinks(tokens, scan, linkBase, bodyStartLine, warnings);
@@ -73,10 +88,10 @@ async function parseDocumentFile(sourcePath: string, options: LoadOptions): Prom
     frontMatter.cover === undefined
       ? undefined
       : await resolveCover(frontMatter.cover, root, keyLines.get('cover'), options.maxImageBytes, warnings);
-  const { blocks, footnotes } = splitFootnoteTail(tokens);
   const sections = splitSections(blocks, metadata.title);
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return { sourcePath, name, metadata, blocks, sections, footnotes, images, cover, warnings, modified, linkBase };
+  const doc = { sourcePath, name, metadata, blocks, sections, footnotes, images, cover, warnings, modified, linkBase };
+  return { doc, settings };
 }
 
 async function languageOfText(tokens: Token[], warnings: Notice[]): Promise<string> {

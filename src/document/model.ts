@@ -1,4 +1,4 @@
-import type { Paper } from '../options.js';
+import type { Paper } from '../settings/choices.js';
 import type Token from 'markdown-it/lib/token.mjs';
 
 /** A warning about a document: it still builds. */

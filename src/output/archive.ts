@@ -12,15 +12,15 @@ export function editionFolder(edition: string): string {
 
 export interface ArchivePlan {
   folder: string;
-  /** The copies to write along with the edition: files the archive lacks, or (with force) holds with other bytes. */
+  /** The copies to write along with the edition: files the archive lacks, or (with replaceArchived) holds with other bytes. */
   copies: PendingOutput[];
-  /** Archived files that hold other bytes and are to be replaced (only with force). */
+  /** Archived files that hold other bytes and are to be replaced (only with replaceArchived). */
   replaced: string[];
 }
 
 /**
  * Plans the copies of an edition's files into `<out>/archive/<name>/<edition>/`, writing nothing.
- * An archived file is never replaced by different bytes unless `force` is set: an edition, once
+ * An archived file is never replaced by different bytes unless `replaceArchived` is set: an edition, once
  * archived, stays as it was, and a refusal comes before any of the edition's files is written.
  */
 export async function planArchive(
@@ -28,7 +28,7 @@ export async function planArchive(
   name: string,
   edition: string,
   files: PendingOutput[],
-  force: boolean,
+  replaceArchived: boolean,
 ): Promise<ArchivePlan> {
   const folder = path.join(outDir, 'archive', name, editionFolder(edition));
   const plan: ArchivePlan = { folder, copies: [], replaced: [] };
@@ -36,9 +36,9 @@ export async function planArchive(
     const target = path.join(folder, path.basename(file.path));
     const archived = await readArchived(target);
     if (archived?.equals(file.bytes)) continue;
-    if (archived && !force) {
+    if (archived && !replaceArchived) {
       throw new GalleyError(
-        `edition "${edition}" is already archived in ${folder} with other contents: give this one a new edition, or replace it with --force`,
+        `edition "${edition}" is already archived in ${folder} with other contents: give this one a new edition, or replace it with --replace-archived`,
       );
     }
     if (archived) plan.replaced.push(target);

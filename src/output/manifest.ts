@@ -3,7 +3,7 @@ import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as v from 'valibot';
 import type { DocumentModel } from '../document/model.js';
-import { FORMATS } from '../options.js';
+import { FORMATS } from '../settings/choices.js';
 import type { TemplateSet } from '../render/templates.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;

@@ -71,7 +71,7 @@ describe('galley verify', () => {
 });
 
 describe('galley build --archive', () => {
-  it('keeps each edition, refuses to overwrite one with other bytes, and --force says that it did', async () => {
+  it('keeps each edition, refuses to overwrite one with other bytes (--force too), and --replace-archived says that it did', async () => {
     const source = path.join(dir, 'paper.md');
     const out = path.join(dir, 'archive-out');
     await writeFile(source, '---\ntitle: Paper\nedition: 2\ndate: 2024-03-01\n---\nFirst text.\n');
@@ -81,16 +81,20 @@ describe('galley build --archive', () => {
     const archivedPdf = await readFile(path.join(folder, 'paper.pdf'));
 
     await writeFile(source, '---\ntitle: Paper\nedition: 2\ndate: 2024-03-01\n---\nChanged text, same edition.\n');
+    const refusal = `${source}: edition "2" is already archived in ${folder} with other contents: give this one a new edition, or replace it with --replace-archived`;
     const refused = await runCli('build', source, '--out', out, '--archive');
     expect(refused.code).toBe(1);
-    expect(refused.lines).toEqual([
-      `${source}: edition "2" is already archived in ${folder} with other contents: give this one a new edition, or replace it with --force`,
-    ]);
+    expect(refused.lines).toEqual([refusal]);
     expect(await readFile(path.join(folder, 'paper.pdf'))).toEqual(archivedPdf);
 
     const forced = await runCli('build', source, '--out', out, '--archive', '--force');
-    expect(forced.code).toBe(0);
-    expect(forced.lines).toContain(`${source}: warning: --force replaced the archived ${path.join(folder, 'paper.pdf')}`);
+    expect(forced.code).toBe(1);
+    expect(forced.lines).toEqual([refusal]);
+    expect(await readFile(path.join(folder, 'paper.pdf'))).toEqual(archivedPdf);
+
+    const replaced = await runCli('build', source, '--out', out, '--archive', '--replace-archived');
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.lines).toContain(`${source}: warning: --replace-archived replaced the archived ${path.join(folder, 'paper.pdf')}`);
     expect(await readFile(path.join(folder, 'paper.pdf'))).not.toEqual(archivedPdf);
 
     await writeFile(source, '---\ntitle: Paper\nedition: 3\ndate: 2024-04-01\n---\nThird edition.\n');
