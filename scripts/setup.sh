@@ -5,14 +5,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(chromium fonts-liberation fonts-noto-cjk epubcheck poppler-utils)
+# Chromium prints; Liberation, Nanum, IPA, AR PL UMing, WenQuanYi and Noto CJK are fonts; poppler, qpdf and a Java with Maven serve the
+# tests (the validators come from Maven Central); icc-profiles-free has the sRGB profile of PDF/A.
+debian_packages=(chromium fonts-liberation fonts-noto-cjk fonts-nanum fonts-ipafont-mincho fonts-ipafont-gothic fonts-arphic-uming
+  fonts-wqy-microhei poppler-utils qpdf icc-profiles-free)
+command -v java >/dev/null || debian_packages+=(default-jre-headless)
+command -v mvn >/dev/null || debian_packages+=(maven)
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null; then
-    echo "setup: please install ${missing[*]} (Chromium, fonts, epubcheck, poppler) with your package manager" >&2
+    echo "setup: please install ${missing[*]} (Chromium, fonts, poppler, qpdf, ICC profiles, Java, Maven) with your package manager" >&2
     exit 1
   fi
   sudo=""
@@ -26,5 +31,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "setup: installing npm packages from package-lock.json" >&2
   PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >&2
 fi
+
+bash scripts/install-validators.sh
 
 npm run --silent build >&2

@@ -4,7 +4,7 @@ import { jsonReporter } from './report/json.js';
 import { lineReporter } from './report/lines.js';
 import { allOf, type Reporter } from './report/reporter.js';
 import { describeError } from './errors.js';
-import { PAPER_SIZES } from './settings/choices.js';
+import { PAPER_SIZES, PDF_STANDARDS } from './settings/choices.js';
 import { DEFAULT_SPLIT_LEVEL, DEFAULTS } from './settings/defaults.js';
 import { FLAG_DEFAULTS, readBuildFlags, type BuildFlags, type ReadFlags } from './settings/flags-schema.js';
 import { GALLEY_VERSION } from './version.js';
@@ -85,6 +85,7 @@ function addBuildOptions(command: Command): Command {
     .option('-o, --out <dir>', 'output folder', FLAG_DEFAULTS.out)
     .option('-f, --format <list>', 'formats to build: pdf, epub or pdf,epub', FLAG_DEFAULTS.format)
     .option('--paper <size>', `paper for the PDF: ${PAPER_SIZES.join(', ')} (wins over front matter; default ${DEFAULTS.paper})`)
+    .option('--pdf-standard <name>', `what the PDF meets and claims: ${PDF_STANDARDS.join(' or ')} (default ${DEFAULTS.pdfStandard}, with PDF/UA-1)`)
     .option('--split-level <n>', `start an EPUB chapter at each heading of this level or above (default ${DEFAULT_SPLIT_LEVEL})`)
     .option('--templates <dir>', 'a folder of your own templates (files it lacks come from galley)')
     .option('-j, --jobs <n>', 'documents built at the same time (default: the number of CPUs)')

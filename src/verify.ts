@@ -33,22 +33,35 @@ export async function verify(outDir: string): Promise<VerifyResult> {
     }
     const folder = path.dirname(manifestFile);
     for (const output of manifest.outputs) {
-      const problem = await checkOutput(folder, output);
+      const { problem, claims } = await checkOutput(folder, output);
       result.checked += 1;
       if (problem) result.failed += 1;
-      result.lines.push(problem ? `${path.join(folder, output.file)}: ${problem}` : `ok ${path.join(folder, output.file)}`);
+      const file = path.join(folder, output.file);
+      result.lines.push(problem ? `${file}: ${problem}` : `ok ${file}${claims ? ` (claims ${claims})` : ''}`);
     }
   }
   return result;
 }
 
-async function checkOutput(folder: string, output: OutputRecord): Promise<string | undefined> {
+async function checkOutput(folder: string, output: OutputRecord): Promise<{ problem?: string; claims?: string }> {
   const read = await readRecordedOutput(folder, output.file);
-  if (read.problem !== undefined) return read.problem;
-  if (read.bytes.byteLength !== output.bytes)
-    return `changed since it was built (${read.bytes.byteLength} bytes, the manifest says ${output.bytes})`;
-  if (sha256(read.bytes) !== output.sha256) return 'changed since it was built (its SHA-256 differs from the manifest)';
-  return undefined;
+  if (read.problem !== undefined) return { problem: read.problem };
+  if (read.bytes.byteLength !== output.bytes) {
+    return { problem: `changed since it was built (${read.bytes.byteLength} bytes, the manifest says ${output.bytes})` };
+  }
+  if (sha256(read.bytes) !== output.sha256) return { problem: 'changed since it was built (its SHA-256 differs from the manifest)' };
+  return { claims: output.format === 'pdf' ? claimedStandards(read.bytes) : undefined };
+}
+
+/** The standards a PDF claims in its XMP (galley writes the packet uncompressed): "PDF/A-3a, PDF/UA-1". */
+function claimedStandards(bytes: Uint8Array): string | undefined {
+  const text = Buffer.from(bytes).toString('latin1');
+  const packet = text.slice(text.indexOf('<x:xmpmeta'), text.indexOf('</x:xmpmeta>'));
+  const part = /<pdfaid:part>(\d)<\/pdfaid:part>/.exec(packet)?.[1];
+  const conformance = /<pdfaid:conformance>([ABU])<\/pdfaid:conformance>/.exec(packet)?.[1];
+  const ua = /<pdfuaid:part>(\d)<\/pdfuaid:part>/.exec(packet)?.[1];
+  const claims = [part ? `PDF/A-${part}${(conformance ?? '').toLowerCase()}` : '', ua ? `PDF/UA-${ua}` : ''].filter(Boolean);
+  return claims.length ? claims.join(', ') : undefined;
 }
 
 async function manifestFiles(dir: string): Promise<string[]> {

@@ -14,6 +14,7 @@ import type { DocumentModel, Metadata, Notice } from './model.js';
 import { resolveCover, resolveImages } from './resources.js';
 import { directiveWarnings, scanTokens, type TokenScan } from './scan.js';
 import { splitFootnoteTail, splitSections } from './sections.js';
+import { closeHeadingGaps } from './headings.js';
 import { takeTitleHeading } from './title.js';
 
 export const MARKDOWN_EXTENSIONS = ['.md', '.markdown'];
@@ -74,6 +75,7 @@ async function parseDocumentFile(sourcePath: string, options: LoadOptions): Prom
 
   const name = documentName(sourcePath);
   const headingTitle = frontMatter.title === undefined ? takeTitleHeading(tokens, bodyStartLine, warnings) : undefined;
+  closeHeadingGaps(tokens, bodyStartLine, warnings);
   const lang = frontMatter.lang ?? (await languageOfText(tokens, warnings));
   const metadata = toMetadata(frontMatter, frontMatter.title ?? headingTitle ?? name, lang);
   // The blocks share the tokens' objects: the link checks below still rewrite what they hold.

@@ -82,6 +82,8 @@ export interface RawHtmlInspection {
   /** What the sanitizer will remove, one phrase each. */
   removed: string[];
   imageSources: string[];
+  /** Images with an empty or no alt attribute. */
+  imagesWithoutAlt: string[];
   /** The href of each link, for the link checks. */
   links: string[];
   /** Ids that links may point at. */
@@ -90,7 +92,7 @@ export interface RawHtmlInspection {
 
 /** What the sanitizer will remove from a piece of raw HTML, and the images, links and ids in it. */
 export function inspectRawHtml(html: string): RawHtmlInspection {
-  const found: RawHtmlInspection = { removed: [], imageSources: [], links: [], ids: [] };
+  const found: RawHtmlInspection = { removed: [], imageSources: [], imagesWithoutAlt: [], links: [], ids: [] };
   sanitizeHtml(html, {
     ...SANITIZE_OPTIONS,
     onOpenTag: (name, attribs) => {
@@ -103,6 +105,7 @@ export function inspectRawHtml(html: string): RawHtmlInspection {
           found.removed.push(`the link ${attribute}="${value}"`);
       }
       if (name === 'img' && attribs.src) found.imageSources.push(attribs.src);
+      if (name === 'img' && attribs.src && !attribs.alt?.trim()) found.imagesWithoutAlt.push(attribs.src);
       if (name === 'a' && attribs.href && isAllowedUrl(attribs.href)) found.links.push(attribs.href);
       if (attribs.id) found.ids.push(attribs.id);
     },

@@ -27,6 +27,7 @@ export function scanTokens(tokens: Token[], bodyStartLine: number, warnings: Not
     const found = inspectRawHtml(html);
     for (const part of found.removed) warnings.push({ line, message: `raw HTML: removed ${part}` });
     for (const src of found.imageSources) scan.images.push({ src, line });
+    for (const src of found.imagesWithoutAlt) warnings.push({ line, message: noAltText(src) });
     for (const href of found.links) scan.rawLinks.push({ href, line });
     scan.rawIds.push(...found.ids);
   };
@@ -39,11 +40,16 @@ export function scanTokens(tokens: Token[], bodyStartLine: number, warnings: Not
       if (child.type === 'softbreak' || child.type === 'hardbreak') line += 1;
       if (child.type === 'html_inline') inspect(child.content, line);
       if (child.type === 'image') {
+        if (!(child.children ?? []).some((part) => part.content.trim() !== '')) warnings.push({ line, message: noAltText(child.attrGet('src') ?? '') });
         scan.images.push({ src: child.attrGet('src') ?? '', line, useAltText: () => (children[index] = altTextToken(child)) });
       }
     });
   }
   return scan;
+}
+
+function noAltText(src: string): string {
+  return `image "${src}" has no alt text: it is marked decorative, and readers who cannot see it skip it (give it alt text if it says something)`;
 }
 
 function altTextToken(image: Token): Token {

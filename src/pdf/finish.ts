@@ -3,38 +3,61 @@ import path from 'node:path';
 import { AFRelationship, PDFDocument, PDFName } from 'pdf-lib';
 import { editionDates } from '../document/dates.js';
 import type { DocumentModel } from '../document/model.js';
+import type { PdfStandard } from '../settings/choices.js';
+import { addArchivalParts } from './archival.js';
+import { markUntaggedAsArtifacts } from './artifacts.js';
 import { setOutlineTitles } from './outline.js';
+import { rewritePageContents } from './page-content.js';
 import { removeSoftHyphenGlyphs } from './soft-hyphens.js';
 import { renumberStructureIds } from './structure-ids.js';
+import { completeTagging } from './tagging.js';
 import { repairToUnicode } from './to-unicode.js';
 import { xmpPacket } from './xmp.js';
 
+export interface FinishSettings {
+  /** galley's version, for the Creator. */
+  version: string;
+  /** The text of each heading, for the bookmarks. */
+  headings: string[];
+  standard: PdfStandard;
+}
+
 /**
- * The pass after Chrome: writes the document information it leaves out (author, subject,
- * keywords, language, creator, dates), gives the bookmarks their headings' text, makes
- * characters such as ’ come back out of the text as themselves (see repairToUnicode), and
- * renumbers the structure IDs that would make each run's PDF differ. The same information goes
- * into XMP, and the Markdown source is attached, so that the edition carries its own source.
+ * The pass after Chrome: the document information and XMP Chrome leaves out, the Markdown source
+ * attached, bookmarks titled by their headings, a text layer that extracts as written (’ as ’,
+ * no soft hyphens), stable structure ids, untagged drawing marked as artifacts and the tagging
+ * PDF/UA asks for; then, for PDF/A, the OutputIntent, the trailer /ID and the claims in XMP.
  */
-export async function finishPdf(
-  printed: Uint8Array,
-  doc: DocumentModel,
-  version: string,
-  headings: string[] = [],
-): Promise<{ bytes: Uint8Array; pages: number }> {
+export async function finishPdf(printed: Uint8Array, doc: DocumentModel, settings: FinishSettings): Promise<{ bytes: Uint8Array; pages: number }> {
   const pdf = await PDFDocument.load(printed, { updateMetadata: false });
+  const source = await readFile(doc.sourcePath);
+  await writeDocumentInformation(pdf, doc, settings, source);
+  setOutlineTitles(pdf, settings.headings);
+  repairToUnicode(pdf);
+  rewritePageContents(pdf, (content) => markUntaggedAsArtifacts(removeSoftHyphenGlyphs(content)));
+  completeTagging(pdf);
+  renumberStructureIds(pdf);
+  if (settings.standard === 'pdfa-3a') {
+    await addArchivalParts(pdf, JSON.stringify({ source: source.toString('base64'), metadata: doc.metadata, version: settings.version }));
+  }
+  const bytes = await pdf.save({ useObjectStreams: false });
+  return { bytes, pages: pdf.getPageCount() };
+}
+
+async function writeDocumentInformation(pdf: PDFDocument, doc: DocumentModel, settings: FinishSettings, source: Buffer): Promise<void> {
   const { metadata } = doc;
   const { created, modified } = editionDates(doc);
+  const creatorTool = `galley ${settings.version}`;
   pdf.setTitle(metadata.title, { showInWindowTitleBar: true });
   if (metadata.authors.length) pdf.setAuthor(metadata.authors.join(', '));
   if (metadata.description) pdf.setSubject(metadata.description);
   // pdf-lib joins keywords with spaces, which would run "human rights, refugees" together.
   if (metadata.keywords.length) pdf.setKeywords([metadata.keywords.join(', ')]);
   pdf.setLanguage(metadata.lang);
-  pdf.setCreator(`galley ${version}`);
+  pdf.setCreator(creatorTool);
   pdf.setCreationDate(created);
   pdf.setModificationDate(modified);
-  await pdf.attach(await readFile(doc.sourcePath), path.basename(doc.sourcePath), {
+  await pdf.attach(source, path.basename(doc.sourcePath), {
     mimeType: 'text/markdown',
     description: 'The Markdown source of this edition',
     creationDate: created,
@@ -47,18 +70,13 @@ export async function finishPdf(
     description: metadata.description,
     lang: metadata.lang,
     keywords: metadata.keywords,
-    creatorTool: `galley ${version}`,
+    creatorTool,
     producer: pdf.getProducer(),
     created,
     modified,
     edition: metadata.edition,
+    claims: settings.standard === 'pdfa-3a' ? { pdfa: { part: 3, conformance: 'A' }, pdfua: 1 } : undefined,
   });
   const stream = pdf.context.stream(new TextEncoder().encode(xmp), { Type: 'Metadata', Subtype: 'XML' });
   pdf.catalog.set(PDFName.of('Metadata'), pdf.context.register(stream));
-  setOutlineTitles(pdf, headings);
-  repairToUnicode(pdf);
-  removeSoftHyphenGlyphs(pdf);
-  renumberStructureIds(pdf);
-  const bytes = await pdf.save({ useObjectStreams: false });
-  return { bytes, pages: pdf.getPageCount() };
 }

@@ -28,6 +28,13 @@ export function createPrintMarkdown(): MarkdownIt {
     return paragraphOpen ? paragraphOpen(tokens, index, options, env, self) : renderDefault(tokens, index, options, self);
   };
   useFigures(md, { role: 'group' });
+  // Chrome leaves an empty cell out of the tagged PDF's table, and rows must keep their columns (PDF/UA).
+  for (const cell of ['td_close', 'th_close'] as const) {
+    rules[cell] = (tokens, index, options, _env, self) => {
+      const empty = tokens[index - 1]?.type === 'inline' && tokens[index - 1]!.content.trim() === '';
+      return `${empty ? '\u00a0' : ''}${self.renderToken(tokens, index, options)}`;
+    };
+  }
   rules.ordered_list_open = (tokens, index, options, _env, self) => {
     const digits = String(largestListNumber(tokens, index)).length;
     if (digits > 1) tokens[index]!.attrJoin('class', `digits-${Math.min(digits, 4)}`);

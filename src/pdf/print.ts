@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { DocumentModel, Notice } from '../document/model.js';
-import type { Paper } from '../options.js';
+import type { Paper, PdfStandard } from '../settings/choices.js';
 import { renderPrintBody } from '../document/render.js';
 import { titleBlockContext } from '../render/context.js';
 import type { TemplateSet } from '../render/templates.js';
@@ -22,6 +22,8 @@ export interface PrintedPdf {
 
 export interface PrintSettings {
   paper: Paper;
+  /** What the finished PDF meets and claims (default: PDF/A-3a with PDF/UA-1). */
+  standard?: PdfStandard | undefined;
   /** galley's version, for the PDF's Creator. */
   version: string;
 }
@@ -58,6 +60,6 @@ export async function printPdf(
     { html, allowedDirs, remoteAccess: session.remoteAccess },
     (page) => page.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true }),
   );
-  const { bytes, pages } = await finishPdf(printed, doc, settings.version, headingTexts(html));
+  const { bytes, pages } = await finishPdf(printed, doc, { version: settings.version, headings: headingTexts(html), standard: settings.standard ?? 'pdfa-3a' });
   return { bytes, pages, warnings: refused };
 }

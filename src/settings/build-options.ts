@@ -1,5 +1,5 @@
 import type { RemoteAccess } from '../net/guarded-fetch.js';
-import type { Format, Paper } from './choices.js';
+import type { Format, Paper, PdfStandard } from './choices.js';
 import type { DocumentSettingFlags } from './resolve.js';
 
 /** What a build is asked to do, after the CLI flags have been checked (see flags-schema.ts). */
@@ -11,6 +11,8 @@ export interface BuildOptions extends DocumentSettingFlags {
   browserPath: string | undefined;
   /** From --paper; wins over front matter `paper`. */
   paper: Paper | undefined;
+  /** --pdf-standard: what the PDF is finished to meet and claims. */
+  pdfStandard: PdfStandard;
   /** From --split-level; wins over front matter `split_level`. */
   splitLevel: number | undefined;
   /** Per document, from --timeout. */
@@ -42,6 +44,7 @@ export interface BuildOptions extends DocumentSettingFlags {
  * flags as given, not the settings they resolve to (a change of shape changes every manifest).
  */
 export function optionsInOutputs(options: BuildOptions): Record<string, unknown> {
-  const { formats, paper, splitLevel, allowRemote, linkBase } = options;
-  return { formats, paper: paper ?? null, splitLevel: splitLevel ?? null, allowRemote, ...(linkBase ? { linkBase } : {}) };
+  const { formats, paper, splitLevel, allowRemote, linkBase, pdfStandard } = options;
+  const standard = pdfStandard === 'pdfa-3a' ? {} : { pdfStandard };
+  return { formats, paper: paper ?? null, splitLevel: splitLevel ?? null, allowRemote, ...(linkBase ? { linkBase } : {}), ...standard };
 }

@@ -22,3 +22,7 @@ export function parseFormats(list: string): Format[] | { unknown: string } {
   }
   return formats.length ? formats : { unknown: list };
 }
+
+/** What the PDF claims and is finished to meet: PDF/A-3a with PDF/UA-1, or nothing beyond Chrome's tagged PDF. */
+export const PDF_STANDARDS = ['pdfa-3a', 'none'] as const;
+export type PdfStandard = (typeof PDF_STANDARDS)[number];

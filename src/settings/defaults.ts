@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type Token from 'markdown-it/lib/token.mjs';
 import { DEFAULT_SPLIT_LEVEL, naturalSplitLevel } from '../document/sections.js';
-import type { Format, Paper } from './choices.js';
+import type { Format, Paper, PdfStandard } from './choices.js';
 
 export const MEGABYTE = 1024 * 1024;
 
@@ -10,6 +10,7 @@ interface Defaults {
   outDir: string;
   formats: readonly Format[];
   paper: Paper;
+  pdfStandard: PdfStandard;
   timeoutMs: number;
   maxDocumentBytes: number;
   maxImageBytes: number;
@@ -26,6 +27,7 @@ export const DEFAULTS: Defaults = {
   outDir: 'output',
   formats: ['pdf', 'epub'],
   paper: 'a4',
+  pdfStandard: 'pdfa-3a',
   timeoutMs: 60_000,
   maxDocumentBytes: 10 * MEGABYTE,
   maxImageBytes: 50 * MEGABYTE,

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { isPublicAddress } from '../net/guarded-fetch.js';
 import type { BuildOptions } from './build-options.js';
-import { FORMATS, isPaper, PAPER_SIZES, parseFormats, type Paper } from './choices.js';
+import { FORMATS, isPaper, PAPER_SIZES, PDF_STANDARDS, parseFormats, type Paper, type PdfStandard } from './choices.js';
 import { DEFAULTS, defaultJobs, MEGABYTE } from './defaults.js';
 
 /** The defaults as the flags write them (seconds, megabytes), for the schema and for --help. */
@@ -53,6 +53,13 @@ const paper = v.pipe(
   v.transform((value) => value.toLowerCase() as Paper),
 );
 
+const pdfStandardMessage: Message = (issue) => `unknown PDF standard "${String(issue.input)}" (choose from ${PDF_STANDARDS.join(', ')})`;
+const pdfStandard = v.pipe(
+  v.string(pdfStandardMessage),
+  v.check((value) => (PDF_STANDARDS as readonly string[]).includes(value.toLowerCase()), pdfStandardMessage),
+  v.transform((value) => value.toLowerCase() as PdfStandard),
+);
+
 const linkBaseMessage: Message = (issue) => `--link-base takes an http or https address, not "${String(issue.input)}"`;
 /** --link-base: an absolute http(s) address, kept as a folder (ending in /) so that links resolve under it. */
 const linkBase = v.pipe(
@@ -82,6 +89,7 @@ const BuildFlagsSchema = v.object({
   paths: v.optional(v.array(v.string()), () => [...FLAG_DEFAULTS.paths]),
   format: v.optional(formatList, FLAG_DEFAULTS.format),
   paper: v.optional(paper),
+  pdfStandard: v.optional(pdfStandard, DEFAULTS.pdfStandard),
   timeout: v.optional(positiveNumber('--timeout', 1000), FLAG_DEFAULTS.timeout),
   maxImageSize: v.optional(positiveNumber('--max-image-size', MEGABYTE), FLAG_DEFAULTS.maxImageSize),
   splitLevel: v.optional(wholeNumber('--split-level', 6)),
@@ -128,6 +136,7 @@ function toBuildOptions(flags: CheckedFlags): BuildOptions {
     browserPath: flags.browser,
     browserWs: flags.browserWs,
     paper: flags.paper,
+    pdfStandard: flags.pdfStandard,
     splitLevel: flags.splitLevel,
     timeoutMs: flags.timeout,
     maxDocumentBytes: flags.maxDocumentSize,

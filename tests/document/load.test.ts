@@ -150,4 +150,23 @@ describe('loadDocument', () => {
     await expect(loadDocument(file)).rejects.toThrow();
     expect(`${await loadDocument(file).catch((error: Error) => error)}`).toBe(`${file}${expected}`);
   });
+
+  it('sets a heading that skips a level at the level it holds, with a warning', async () => {
+    const doc = await loadDocument(await write('gaps.md', '---\ntitle: T\nlang: en\n---\n## Two\n\n#### Four\n\n### Three\n\n###### Six\n'));
+    expect(doc.blocks.filter((token) => token.type === 'heading_open').map((token) => token.tag)).toEqual(['h2', 'h3', 'h3', 'h4']);
+    expect(doc.warnings).toEqual([
+      { line: 7, message: 'the heading "Four" skips a level (h4 after h2): it is set as h3' },
+      { line: 11, message: 'the heading "Six" skips a level (h6 after h3): it is set as h4' },
+    ]);
+    expect(renderPrintBody(doc)).toContain('<h3 id="four">Four</h3>');
+  });
+
+  it('warns about an image without alt text, in Markdown or raw HTML', async () => {
+    await write('dot.png', PNG_1X1);
+    const doc = await loadDocument(await write('alt.md', '---\nlang: en\n---\n![](dot.png)\n\n<img src="dot.png">\n\n![A dot](dot.png)\n'));
+    expect(doc.warnings.map((warning) => [warning.line, warning.message.split(':')[0]])).toEqual([
+      [4, 'image "dot.png" has no alt text'],
+      [6, 'image "dot.png" has no alt text'],
+    ]);
+  });
 });
