@@ -224,7 +224,9 @@ export class Builder {
     // Loaded here, while the browser starts: an unchanged folder never needs them.
     const [{ printPdf }, { buildEpub }] = await Promise.all([import('./pdf/print.js'), import('./epub/build-epub.js')]);
     const [pdf, epub] = await Promise.all([
-      formats.includes('pdf') ? printPdf(pages, doc, this.#templates, { paper: settings.paper, version: GALLEY_VERSION, standard: this.options.pdfStandard }) : undefined,
+      formats.includes('pdf')
+        ? printPdf(pages, doc, this.#templates, { paper: settings.paper, version: GALLEY_VERSION, standard: this.options.pdfStandard })
+        : undefined,
       formats.includes('epub') ? buildEpub(doc, this.#templates, { session: pages, splitLevel: settings.splitLevel }) : undefined,
     ]);
     const pending: PendingOutput[] = [];

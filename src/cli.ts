@@ -85,7 +85,10 @@ function addBuildOptions(command: Command): Command {
     .option('-o, --out <dir>', 'output folder', FLAG_DEFAULTS.out)
     .option('-f, --format <list>', 'formats to build: pdf, epub or pdf,epub', FLAG_DEFAULTS.format)
     .option('--paper <size>', `paper for the PDF: ${PAPER_SIZES.join(', ')} (wins over front matter; default ${DEFAULTS.paper})`)
-    .option('--pdf-standard <name>', `what the PDF meets and claims: ${PDF_STANDARDS.join(' or ')} (default ${DEFAULTS.pdfStandard}, with PDF/UA-1)`)
+    .option(
+      '--pdf-standard <name>',
+      `what the PDF meets and claims: ${PDF_STANDARDS.join(' or ')} (default ${DEFAULTS.pdfStandard}, with PDF/UA-1)`,
+    )
     .option('--split-level <n>', `start an EPUB chapter at each heading of this level or above (default ${DEFAULT_SPLIT_LEVEL})`)
     .option('--templates <dir>', 'a folder of your own templates (files it lacks come from galley)')
     .option('-j, --jobs <n>', 'documents built at the same time (default: the number of CPUs)')

@@ -40,7 +40,8 @@ export function scanTokens(tokens: Token[], bodyStartLine: number, warnings: Not
       if (child.type === 'softbreak' || child.type === 'hardbreak') line += 1;
       if (child.type === 'html_inline') inspect(child.content, line);
       if (child.type === 'image') {
-        if (!(child.children ?? []).some((part) => part.content.trim() !== '')) warnings.push({ line, message: noAltText(child.attrGet('src') ?? '') });
+        if (!(child.children ?? []).some((part) => part.content.trim() !== ''))
+          warnings.push({ line, message: noAltText(child.attrGet('src') ?? '') });
         scan.images.push({ src: child.attrGet('src') ?? '', line, useAltText: () => (children[index] = altTextToken(child)) });
       }
     });

@@ -13,7 +13,9 @@ export const SRGB_PROFILE = '/usr/share/color/icc/sRGB.icc';
  */
 export async function addArchivalParts(pdf: PDFDocument, identity: string): Promise<void> {
   const profile = await readFile(SRGB_PROFILE).catch(() => {
-    throw new GalleyError(`PDF/A needs the sRGB colour profile ${SRGB_PROFILE} (on Debian: apt-get install icc-profiles-free), or build with --pdf-standard none`);
+    throw new GalleyError(
+      `PDF/A needs the sRGB colour profile ${SRGB_PROFILE} (on Debian: apt-get install icc-profiles-free), or build with --pdf-standard none`,
+    );
   });
   const iccStream = pdf.context.register(pdf.context.flateStream(profile, { N: 3 }));
   const intent = pdf.context.obj({

@@ -28,7 +28,11 @@ export interface FinishSettings {
  * no soft hyphens), stable structure ids, untagged drawing marked as artifacts and the tagging
  * PDF/UA asks for; then, for PDF/A, the OutputIntent, the trailer /ID and the claims in XMP.
  */
-export async function finishPdf(printed: Uint8Array, doc: DocumentModel, settings: FinishSettings): Promise<{ bytes: Uint8Array; pages: number }> {
+export async function finishPdf(
+  printed: Uint8Array,
+  doc: DocumentModel,
+  settings: FinishSettings,
+): Promise<{ bytes: Uint8Array; pages: number }> {
   const pdf = await PDFDocument.load(printed, { updateMetadata: false });
   const source = await readFile(doc.sourcePath);
   await writeDocumentInformation(pdf, doc, settings, source);

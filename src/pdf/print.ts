@@ -60,6 +60,10 @@ export async function printPdf(
     { html, allowedDirs, remoteAccess: session.remoteAccess },
     (page) => page.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true }),
   );
-  const { bytes, pages } = await finishPdf(printed, doc, { version: settings.version, headings: headingTexts(html), standard: settings.standard ?? 'pdfa-3a' });
+  const { bytes, pages } = await finishPdf(printed, doc, {
+    version: settings.version,
+    headings: headingTexts(html),
+    standard: settings.standard ?? 'pdfa-3a',
+  });
   return { bytes, pages, warnings: refused };
 }

@@ -6,7 +6,8 @@
  * keeping the text position before it. A hyphen at a line end is a real hyphen glyph outside such a
  * span, and stays.
  */
-const INVISIBLE_SOFT_HYPHEN = /\/Span\s*<<\s*\/ActualText\s*<feff00ad>\s*>>\s*BDC\s+((?:-?[\d.]+\s+-?[\d.]+\s+Td\s+)?)<[0-9a-fA-F]+>\s*Tj\s+EMC\b/gi;
+const INVISIBLE_SOFT_HYPHEN =
+  /\/Span\s*<<\s*\/ActualText\s*<feff00ad>\s*>>\s*BDC\s+((?:-?[\d.]+\s+-?[\d.]+\s+Td\s+)?)<[0-9a-fA-F]+>\s*Tj\s+EMC\b/gi;
 /** A soft-hyphen span of another shape: it keeps its glyph, but extracts as nothing. */
 const SOFT_HYPHEN_TEXT = /\/ActualText\s*<feff00ad>/gi;
 

@@ -33,7 +33,10 @@ function structElements(pdf: PDFDocument, root: PDFDict): PDFDict[] {
   const found: PDFDict[] = [];
   const visit = (node: unknown): void => {
     const value = node instanceof PDFRef ? pdf.context.lookup(node) : node;
-    if (value instanceof PDFArray) return value.asArray().forEach(visit);
+    if (value instanceof PDFArray) {
+      for (const item of value.asArray()) visit(item);
+      return;
+    }
     if (!(value instanceof PDFDict) || !value.has(PDFName.of('S'))) return;
     found.push(value);
     visit(value.get(PDFName.of('K')));

@@ -39,7 +39,16 @@ function extensionSchemas(fields: XmpFields): string {
     `<pdfaProperty:category>internal</pdfaProperty:category><pdfaProperty:description>${description}</pdfaProperty:description>` +
     '</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li>';
   const schemas = [
-    fields.claims ? schema('PDF/UA Universal Accessibility Schema', PDFUAID, 'pdfuaid', 'part', 'Integer', 'Indicates, which part of ISO 14289 standard is followed') : '',
+    fields.claims
+      ? schema(
+          'PDF/UA Universal Accessibility Schema',
+          PDFUAID,
+          'pdfuaid',
+          'part',
+          'Integer',
+          'Indicates, which part of ISO 14289 standard is followed',
+        )
+      : '',
     fields.edition ? schema('PRISM Basic Metadata', PRISM, 'prism', 'edition', 'Text', 'The edition of the publication') : '',
   ].filter(Boolean);
   if (schemas.length === 0) return '';
