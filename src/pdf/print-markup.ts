@@ -1,5 +1,5 @@
 import type MarkdownIt from 'markdown-it';
-import type Renderer from 'markdown-it/lib/renderer.mjs';
+import type { RenderRule } from 'markdown-it/lib/renderer.mjs';
 import type Token from 'markdown-it/lib/token.mjs';
 import { figureImage, useFigures } from '../document/figures.js';
 import { createMarkdown } from '../document/markdown.js';
@@ -20,12 +20,9 @@ export function createPrintMarkdown(): MarkdownIt {
   const md = createMarkdown();
   const rules = md.renderer.rules;
   const paragraphOpen = rules.paragraph_open;
-  const renderDefault = (tokens: Token[], index: number, options: MarkdownIt['options'], self: Renderer) =>
-    self.renderToken(tokens, index, options);
-
   rules.paragraph_open = (tokens, index, options, env, self) => {
     if (!figureImage(tokens, index) && isShortParagraph(tokens, index)) return '<p class="short">';
-    return paragraphOpen ? paragraphOpen(tokens, index, options, env, self) : renderDefault(tokens, index, options, self);
+    return (paragraphOpen ?? renderToken)(tokens, index, options, env, self);
   };
   useFigures(md, { role: 'group' });
   // Chrome leaves an empty cell out of the tagged PDF's table, and rows must keep their columns (PDF/UA).
@@ -40,16 +37,25 @@ export function createPrintMarkdown(): MarkdownIt {
     if (digits > 1) tokens[index]!.attrJoin('class', `digits-${Math.min(digits, 4)}`);
     return self.renderToken(tokens, index, options);
   };
+  usePrintedAddresses(md);
+  usePrintNotes(md);
+  return md;
+}
 
-  const linkOpen: NonNullable<typeof rules.link_open> =
-    rules.link_open ?? ((tokens, index, options, _env, self) => self.renderToken(tokens, index, options));
+/** markdown-it's own rendering of a token, for rules that have no other to fall back on. */
+const renderToken: RenderRule = (tokens, index, options, _env, self) => self.renderToken(tokens, index, options);
+
+/** The address of each external link is printed after its text; autolinks are the address. */
+function usePrintedAddresses(md: MarkdownIt): void {
+  const rules = md.renderer.rules;
+  const linkOpen = rules.link_open ?? renderToken;
   const linkClose = rules.link_close;
   rules.link_open = (tokens, index, options, env, self) => {
     const html = linkOpen(tokens, index, options, env, self);
     return tokens[index]!.markup === 'autolink' ? `<span class="url">${html}` : html;
   };
   rules.link_close = (tokens, index, options, env, self) => {
-    const html = linkClose ? linkClose(tokens, index, options, env, self) : renderDefault(tokens, index, options, self);
+    const html = (linkClose ?? renderToken)(tokens, index, options, env, self);
     const start = openingLink(tokens, index);
     if (!start) return html;
     if (start.token.markup === 'autolink') return `${html}</span>`;
@@ -63,14 +69,17 @@ export function createPrintMarkdown(): MarkdownIt {
     if (sameAddress(text, shown)) return html;
     return `${html}<span class="url"> (${breakableUrl(shown, md.utils.escapeHtml)})</span>`;
   };
-
   const text = rules.text!;
   rules.text = (tokens, index, options, env, self) => {
     const previous = tokens[index - 1];
     if (previous?.type === 'link_open' && previous.markup === 'autolink') return breakableUrl(tokens[index]!.content, md.utils.escapeHtml);
     return text(tokens, index, options, env, self);
   };
+}
 
+/** Footnote marks as plain numbers, and an arrow back from each note. */
+function usePrintNotes(md: MarkdownIt): void {
+  const rules = md.renderer.rules;
   rules.footnote_caption = (tokens, index) => {
     const meta = tokens[index]!.meta as { id: number; subId: number };
     return String(meta.id + 1);
@@ -81,7 +90,6 @@ export function createPrintMarkdown(): MarkdownIt {
     const id = anchorName(tokens, index, options, env, self) + (meta.subId > 0 ? `:${meta.subId}` : '');
     return ` <a href="#fnref${id}" class="footnote-backref">\u2191</a>`;
   };
-  return md;
 }
 
 /**
