@@ -5,6 +5,7 @@ import { editionDates } from '../document/dates.js';
 import type { DocumentModel } from '../document/model.js';
 import type { PdfStandard } from '../settings/choices.js';
 import { addArchivalParts } from './archival.js';
+import { checkFontCoverage, drawsNotdefGlyph } from './font-coverage.js';
 import { markUntaggedAsArtifacts } from './artifacts.js';
 import { setOutlineTitles } from './outline.js';
 import { rewritePageContents } from './page-content.js';
@@ -38,10 +39,15 @@ export async function finishPdf(
   await writeDocumentInformation(pdf, doc, settings, source);
   setOutlineTitles(pdf, settings.headings);
   repairToUnicode(pdf);
-  rewritePageContents(pdf, (content) => markUntaggedAsArtifacts(removeSoftHyphenGlyphs(content)));
+  let drawsNotdef = false;
+  rewritePageContents(pdf, (content) => {
+    drawsNotdef ||= drawsNotdefGlyph(content);
+    return markUntaggedAsArtifacts(removeSoftHyphenGlyphs(content));
+  });
   completeTagging(pdf);
   renumberStructureIds(pdf);
   if (settings.standard === 'pdfa-3a') {
+    checkFontCoverage(pdf, source.toString('utf8'), drawsNotdef);
     await addArchivalParts(pdf, JSON.stringify({ source: source.toString('base64'), metadata: doc.metadata, version: settings.version }));
   }
   const bytes = await pdf.save({ useObjectStreams: false });

@@ -53,6 +53,14 @@ export function repairCMap(cmap: string): string {
   return cmap.slice(0, first) + writeBfChars(repaired) + cmap.slice(last);
 }
 
+/** The characters a font's ToUnicode CMap gives its glyphs, read from the CMap's text. */
+export function cmapCharacters(cmap: string): string[] {
+  const first = cmap.search(/\d+\s+begin(bfchar|bfrange)/);
+  const last = cmap.lastIndexOf('endcmap');
+  if (first < 0 || last < 0) return [];
+  return (readMappings(cmap.slice(first, last)) ?? []).map(({ text }) => String.fromCharCode(...text));
+}
+
 function readMappings(body: string): Mapping[] | undefined {
   const mappings: Mapping[] = [];
   const hex = (value: string) => parseInt(value, 16);
