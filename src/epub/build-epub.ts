@@ -3,7 +3,7 @@ import { EPub, type Chapter } from 'epub-gen-memory';
 import type { DocumentModel, Notice } from '../document/model.js';
 import { GalleyError } from '../errors.js';
 import type { TemplateSet } from '../render/templates.js';
-import { accessibilityMetadata } from './accessibility.js';
+import { accessibilityMetadata, everyImageDescribed, mayAnimate, type BookFeatures } from './accessibility.js';
 import { bookMetadata, type BookMetadata } from './book-metadata.js';
 import { chapterHref, planChapters, tocTree, type PlannedChapter } from './chapters.js';
 import type { PageSource } from '../browser/session.js';
@@ -114,11 +114,7 @@ class GalleyEpub extends EPub {
   #context() {
     const planned = this.#planned;
     const toc = tocTree(planned);
-    const a11y = accessibilityMetadata({
-      imageTypes: this.#images.map((image) => image.mediaType),
-      allImagesDescribed: !this.content.some((chapter) => /<img [^>]*alt=""/.test(chapter.content)),
-      hasFootnotes: this.#doc.footnotes.size > 0,
-    });
+    const a11y = accessibilityMetadata(this.#features());
     return {
       ...this.#book,
       chapters: planned.map((chapter, index) => ({ id: chapter.id, href: chapter.href, title: chapter.title, playOrder: index + 1 })),
@@ -130,6 +126,17 @@ class GalleyEpub extends EPub {
       titlePage: TITLE_PAGE,
       startOfText: planned[0]!.href,
       a11y,
+    };
+  }
+
+  /** What the accessibility metadata and the conformance claim depend on, read from the book as packed. */
+  #features(): BookFeatures {
+    return {
+      imageTypes: this.#images.map((image) => image.mediaType),
+      hasMovingImages:
+        mayAnimate(this.#cover.mediaType, this.#cover.bytes) || this.#images.some((image) => mayAnimate(image.mediaType, image.sanitized)),
+      allImagesDescribed: everyImageDescribed(this.content.map((chapter) => chapter.content)),
+      hasFootnotes: this.#doc.footnotes.size > 0,
     };
   }
 

@@ -1,4 +1,5 @@
 import type Token from 'markdown-it/lib/token.mjs';
+import { plainText } from '../document/markdown.js';
 import type { DocumentModel, Section } from '../document/model.js';
 import { splitSections } from '../document/sections.js';
 import { xmlText } from './xml-text.js';
@@ -14,13 +15,23 @@ export interface PlannedChapter {
   level: number;
   opening: boolean;
   section: Section;
+  /** Its headings one level below the split level, in reading order: the table of contents lists them under it. */
+  subheadings: Subheading[];
 }
 
-/** A nav and NCX entry, with the chapters that a heading of a lower level opens nested under it. */
+/** A heading inside a chapter file, linked to by its id. */
+export interface Subheading {
+  id: string;
+  title: string;
+}
+
+/** A nav and NCX entry, with the chapter's subheadings, then the chapters that lower-level headings open, nested under it. */
 export interface TocEntry {
+  /** Unique in the book: the NCX's navPoint ids are made from it. */
   id: string;
   href: string;
   title: string;
+  /** 1, 2, 3… in reading order, as the NCX wants. */
   playOrder: number;
   children: TocEntry[];
 }
@@ -37,11 +48,12 @@ export function planChapters(doc: DocumentModel, splitLevel: number): PlannedCha
   return sections.map((section, index) => ({
     id: `chapter-${index + 1}`,
     href: chapterHref(index),
-    title: xmlText(section.title).trim() || headingAltText(section) || `\u00a7 ${index + 1}`,
+    title: xmlText(section.title).trim() || headingAltText(openingHeading(section)) || `\u00a7 ${index + 1}`,
     headingId: isBlankHeading(section.tokens[1]) ? undefined : section.headingId,
     level: levels[index] ?? topLevel,
     opening: section.opening,
     section,
+    subheadings: subheadingsOf(section, splitLevel + 1, index),
   }));
 }
 
@@ -57,26 +69,69 @@ function headingLevel(section: Section): number | undefined {
   return first?.type === 'heading_open' ? Number(first.tag.slice(1)) : undefined;
 }
 
+/** The inline content of the heading the section starts with, if it starts with one. */
+function openingHeading(section: Section): Token | undefined {
+  return section.tokens[0]?.type === 'heading_open' ? section.tokens[1] : undefined;
+}
+
 /** A heading made only of images is named by their alt text. */
-function headingAltText(section: Section): string {
-  const inline = section.tokens[1];
-  if (section.tokens[0]?.type !== 'heading_open' || inline?.type !== 'inline') return '';
+function headingAltText(inline: Token | undefined): string {
+  if (inline?.type !== 'inline') return '';
   const alt = (inline.children ?? []).filter((child) => child.type === 'image').map((child) => child.content);
   return xmlText(alt.join(' ').trim());
 }
 
-/** Nests each chapter under the nearest earlier chapter of a higher level. */
+/** The section's headings of `level` that the e-book keeps, titled by their text, else their images' alt text, else their place. */
+function subheadingsOf(section: Section, level: number, chapterIndex: number): Subheading[] {
+  const subheadings: Subheading[] = [];
+  section.tokens.forEach((token, index) => {
+    const inline = section.tokens[index + 1];
+    const id = token.attrGet('id');
+    if (token.type !== 'heading_open' || token.tag !== `h${level}` || !inline || !id || isBlankHeading(inline)) return;
+    const title = xmlText(plainText(inline)).trim() || headingAltText(inline) || `\u00a7 ${chapterIndex + 1}.${subheadings.length + 1}`;
+    subheadings.push({ id, title });
+  });
+  return subheadings;
+}
+
+/** Nests each chapter under the nearest earlier chapter of a higher level, after that chapter's own subheadings. */
 export function tocTree(chapters: PlannedChapter[]): { entries: TocEntry[]; depth: number } {
   const root: TocEntry[] = [];
   const open: { level: number; entry: TocEntry }[] = [];
-  let depth = 0;
-  chapters.forEach((chapter, index) => {
+  for (const chapter of chapters) {
     while (open.length > 0 && open[open.length - 1]!.level >= chapter.level) open.pop();
-    const entry: TocEntry = { id: chapter.id, href: chapter.href, title: chapter.title, playOrder: index + 1, children: [] };
-    const parent = open[open.length - 1];
-    (parent ? parent.entry.children : root).push(entry);
+    const subheadings = chapter.subheadings.map(
+      (subheading, index): TocEntry => ({
+        id: `${chapter.id}-heading-${index + 1}`,
+        href: `${chapter.href}#${fragment(subheading.id)}`,
+        title: subheading.title,
+        playOrder: 0,
+        children: [],
+      }),
+    );
+    const entry: TocEntry = { id: chapter.id, href: chapter.href, title: chapter.title, playOrder: 0, children: subheadings };
+    (open[open.length - 1]?.entry.children ?? root).push(entry);
     open.push({ level: chapter.level, entry });
-    depth = Math.max(depth, open.length);
-  });
-  return { entries: root, depth };
+  }
+  numberInReadingOrder(root, 1);
+  return { entries: root, depth: depthOf(root) };
+}
+
+/** An id as a URL fragment: `%` and the characters a fragment may not hold are escaped; other letters stay as written. */
+function fragment(id: string): string {
+  return id.replace(/[%#"<>\\^`{|}\s\u0000-\u001f\u007f]/gu, (character) => encodeURIComponent(character));
+}
+
+/** Gives each entry, then its children, the next play order; returns the one after the last given. */
+function numberInReadingOrder(entries: TocEntry[], first: number): number {
+  let next = first;
+  for (const entry of entries) {
+    entry.playOrder = next;
+    next = numberInReadingOrder(entry.children, next + 1);
+  }
+  return next;
+}
+
+function depthOf(entries: TocEntry[]): number {
+  return entries.reduce((deepest, entry) => Math.max(deepest, 1 + depthOf(entry.children)), 0);
 }
