@@ -9,7 +9,7 @@ import { chapterHref, planChapters, tocTree, type PlannedChapter } from './chapt
 import type { PageSource } from '../browser/session.js';
 import { imageExtension, makeCover, type CoverImage } from './cover.js';
 import { renderChapterBodies } from './ebook-markup.js';
-import { restoreDroppedAttributes } from './kept-attributes.js';
+import { restoreDroppedAttributes } from './restore-attributes.js';
 import { unescapeCharacterReferences } from './xml-text.js';
 
 export interface EpubSettings {

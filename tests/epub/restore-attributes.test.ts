@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { restoreDroppedAttributes } from '../../src/epub/kept-attributes.js';
+import { restoreDroppedAttributes } from '../../src/epub/restore-attributes.js';
 
 describe('attributes epub-gen-memory drops', () => {
   it('puts them back on the same elements, in order, as XML', () => {
