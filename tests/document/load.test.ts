@@ -152,11 +152,13 @@ describe('loadDocument', () => {
   });
 
   it('sets a heading that skips a level at the level it holds, with a warning', async () => {
-    const doc = await loadDocument(await write('gaps.md', '---\ntitle: T\nlang: en\n---\n## Two\n\n#### Four\n\n### Three\n\n###### Six\n'));
+    const doc = await loadDocument(
+      await write('gaps.md', '---\ntitle: T\nlang: en\n---\n## Two\n\n#### Four\n\n### Three\n\n###### Six\n'),
+    );
     expect(doc.blocks.filter((token) => token.type === 'heading_open').map((token) => token.tag)).toEqual(['h2', 'h3', 'h3', 'h4']);
     expect(doc.warnings).toEqual([
-      { line: 7, message: 'the heading "Four" skips a level (h4 after h2): it is set as h3' },
-      { line: 11, message: 'the heading "Six" skips a level (h6 after h3): it is set as h4' },
+      { line: 7, message: 'the heading "Four" skips a level (h4 under h2): it is set as h3' },
+      { line: 11, message: 'the heading "Six" skips a level (h6 under h3): it is set as h4' },
     ]);
     expect(renderPrintBody(doc)).toContain('<h3 id="four">Four</h3>');
   });

@@ -29,8 +29,8 @@ function flowDocument(shift: number): string {
     { length: 60 },
     (_, row) => `| r${row} | ${Array.from({ length: 20 + (row % 4) * 16 }, () => `r${row}`).join(' ')} | r${row} |`,
   );
-  blocks.push('## The table', '| Row | Description | Notes |\n| --- | --- | --- |\n' + rows.join('\n'));
-  return blocks.join('\n\n') + '\n';
+  blocks.push('## The table', `| Row | Description | Notes |\n| --- | --- | --- |\n${rows.join('\n')}`);
+  return `${blocks.join('\n\n')}\n`;
 }
 
 /** The lines of the text block: the running header and the footer left out. */

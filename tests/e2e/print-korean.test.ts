@@ -43,11 +43,13 @@ describe('a short Korean document in print', () => {
     for (const line of titleLines) for (const word of line.split(' ')) expect(TITLE.split(' ')).toContain(word);
   });
 
-  it("embeds every font, the Korean glyphs coming from the system's Noto CJK", () => {
+  it("embeds every font, the Korean glyphs coming from the system's Nanum faces as CID fonts", () => {
     expect(pdf.fonts.filter((font) => !font.embedded)).toEqual([]);
-    // Chrome embeds Noto CJK's CFF outlines as Type 3 fonts; the Latin text keeps Source Serif.
-    expect(pdf.fonts.some((font) => font.subtype === 'Type3')).toBe(true);
-    expect(pdf.fonts.map((font) => font.name)).toEqual(expect.arrayContaining([expect.stringMatching(/SourceSerif4-Regular$/)]));
+    // Nanum's TrueType outlines become CID fonts; Noto CJK's CFF outlines would become Type 3 fonts.
+    expect(pdf.fonts.filter((font) => font.subtype === 'Type3')).toEqual([]);
+    expect(pdf.fonts.map((font) => font.name)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/SourceSerif4-Regular$/), expect.stringMatching(/NanumMyeongjo$/)]),
+    );
     expect(pdf.language).toBe('ko');
   });
 });

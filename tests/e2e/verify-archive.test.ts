@@ -21,7 +21,7 @@ describe('galley verify', () => {
     const clean = await runCli('verify', out);
     expect(clean.code, clean.stderr).toBe(0);
     expect(clean.lines).toEqual([
-      `ok ${path.join(out, 'verified.pdf')}`,
+      `ok ${path.join(out, 'verified.pdf')} (claims PDF/A-3a, PDF/UA-1)`,
       `ok ${path.join(out, 'verified.epub')}`,
       '2 of 2 files match their manifests',
     ]);
@@ -61,7 +61,7 @@ describe('galley verify', () => {
     expect(run.lines).toEqual([
       `${path.join(out, 'broken.manifest.json')}: source is missing`,
       `${path.join(out, 'escape.manifest.json')}: outputs[0].file "../../etc/passwd" leaves the folder`,
-      `ok ${path.join(out, 'kept.pdf')}`,
+      `ok ${path.join(out, 'kept.pdf')} (claims PDF/A-3a, PDF/UA-1)`,
       `ok ${path.join(out, 'kept.epub')}`,
       `${path.join(out, 'linked.pdf')}: is a link to a file outside the folder`,
       '2 of 5 files match their manifests',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -98,23 +98,8 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } {
   return { width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20) };
 }
 
-export interface EpubcheckVerdict {
-  fatals: number;
-  errors: number;
-  warnings: number;
-  output: string;
-}
-
-/** Runs the W3C validator from Debian's epubcheck package. */
-export async function epubcheck(file: string): Promise<EpubcheckVerdict> {
-  const result = await run('java', ['-jar', '/usr/share/java/epubcheck.jar', file], { maxBuffer: 16 * 1024 * 1024 }).catch(
-    (error: { stdout: string; stderr: string }) => error,
-  );
-  const output = `${result.stdout}\n${result.stderr}`;
-  const counts = /Messages: (\d+) fatals? \/ (\d+) errors? \/ (\d+) warnings?/.exec(output);
-  if (!counts) throw new Error(`epubcheck gave no verdict:\n${output}`);
-  return { fatals: Number(counts[1]), errors: Number(counts[2]), warnings: Number(counts[3]), output };
-}
+/** EPUBCheck 5, from Maven Central, in the test run's warm JVM (tests/validators). */
+export { epubcheck, type EpubcheckVerdict } from './validators.js';
 
 export interface AceViolation {
   /** The file it was found in (the package document or a content document). */
@@ -128,6 +113,8 @@ export interface AceViolation {
 export interface AceVerdict {
   outcome: string;
   violations: AceViolation[];
+  /** Each file Ace reported on (the package document, each content document, and the nav once more as the nav), with its outcome. */
+  outcomes: Map<string, string>;
 }
 
 /** Runs Ace by DAISY with the browser galley would use, and reads its JSON report: every failed check, of any impact. */
@@ -150,10 +137,39 @@ export async function ace(file: string): Promise<AceVerdict> {
           description: assertion['earl:result']['dct:description'],
         })),
     );
-    return { outcome: report['earl:result']['earl:outcome'], violations };
+    const outcomes = new Map<string, string>(
+      report.assertions.map((subject: any) => [subject['earl:testSubject'].url, subject['earl:result']['earl:outcome']]),
+    );
+    return { outcome: report['earl:result']['earl:outcome'], violations, outcomes };
   } finally {
     await rm(reportDir, { recursive: true, force: true });
   }
+}
+
+export interface AddedDocument {
+  /** Where it goes, relative to the package document. */
+  href: string;
+  xhtml: string;
+}
+
+/**
+ * Writes a copy of an EPUB with more XHTML documents at the end of its spine, so that one Ace run
+ * checks them too: each run costs a browser's start, and each document about a CPU-second. The
+ * copy is for Ace, not for epubcheck: the documents' links are left as they are.
+ */
+export async function withDocumentsAdded(file: string, copy: string, documents: AddedDocument[]): Promise<void> {
+  const zip = await JSZip.loadAsync(await readFile(file));
+  let opf = await zip.file('OEBPS/content.opf')!.async('string');
+  for (const [index, { href, xhtml }] of documents.entries()) {
+    if (zip.file(`OEBPS/${href}`)) throw new Error(`${file} already holds ${href}`);
+    zip.file(`OEBPS/${href}`, xhtml);
+    const id = `added-${index + 1}`;
+    opf = opf
+      .replace('</manifest>', `<item id="${id}" href="${href}" media-type="application/xhtml+xml"/></manifest>`)
+      .replace('</spine>', `<itemref idref="${id}"/></spine>`);
+  }
+  zip.file('OEBPS/content.opf', opf);
+  await writeFile(copy, await zip.generateAsync({ type: 'uint8array', mimeType: 'application/epub+zip' }));
 }
 
 /** The ARIA role each structural semantic galley writes must come with (DPUB-ARIA). */

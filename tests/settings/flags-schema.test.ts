@@ -33,6 +33,7 @@ describe('readBuildFlags', () => {
         browserPath: undefined,
         browserWs: undefined,
         paper: undefined,
+        pdfStandard: 'pdfa-3a',
         splitLevel: undefined,
         timeoutMs: 60_000,
         maxDocumentBytes: 10 * MEGABYTE,
