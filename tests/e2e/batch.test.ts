@@ -120,8 +120,9 @@ describe('reports', () => {
 describe('a remote browser', () => {
   let chromium: ChildProcess;
   let endpoint: string;
+  let profile: string;
   beforeAll(async () => {
-    const profile = await mkdtemp(path.join(os.tmpdir(), 'galley-remote-chrome-'));
+    profile = await mkdtemp(path.join(os.tmpdir(), 'galley-remote-chrome-'));
     chromium = spawn(
       '/usr/bin/chromium',
       [
@@ -137,7 +138,8 @@ describe('a remote browser', () => {
         '--remote-debugging-address=127.0.0.1',
         'about:blank',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      // Its own temporary files (org.chromium.Chromium.*) stay in its profile, removed with it.
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: profile } },
     );
     endpoint = await new Promise<string>((resolve, reject) => {
       let output = '';
@@ -149,8 +151,11 @@ describe('a remote browser', () => {
       chromium.on('exit', () => reject(new Error(`chromium exited:\n${output}`)));
     });
   });
-  afterAll(() => {
+  afterAll(async () => {
+    const exited = new Promise((resolve) => chromium.once('exit', resolve));
     chromium.kill('SIGKILL');
+    await exited;
+    await rm(profile, { recursive: true, force: true });
   });
 
   it('--browser-ws prints with a running Chrome and leaves it running, as it was', async () => {
