@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { GalleyError } from '../errors.js';
 import { formatMegabytes } from '../net/guarded-fetch.js';
-import { isSvgDocument, sanitizeSvg } from './svg.js';
+import { type SanitizedSvg, sanitizeIfSvg } from './svg.js';
 
 /** The image types every EPUB reader must show (EPUB 3 core media types), which Chrome prints too. */
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']);
@@ -42,25 +42,24 @@ export async function checkLocalImage(written: string, root: string, line: numbe
       line,
     });
   }
-  const mediaType = await sniffImageType(resolved).catch(() => {
+  const sniffed = await sniffImageType(resolved).catch(() => {
     throw new GalleyError(`image "${relative}" cannot be read`, { line });
   });
-  if (!mediaType || !IMAGE_TYPES.has(mediaType)) {
+  const svg = typeof sniffed === 'object' ? rewriteSvg(sniffed.text, relative, line) : undefined;
+  const mediaType = svg ? 'image/svg+xml' : sniffed;
+  if (typeof mediaType !== 'string' || !IMAGE_TYPES.has(mediaType)) {
     throw new GalleyError(`image "${relative}" is not an image galley can use (PNG, JPEG, GIF, WebP or SVG)`, { line });
   }
-  if (mediaType !== 'image/svg+xml') return { path: resolved, mediaType };
-  return { path: resolved, mediaType, ...(await rewriteSvg(resolved, relative, line)) };
+  return svg ? { path: resolved, mediaType, sanitized: svg.bytes, sanitizerWarnings: svg.warnings } : { path: resolved, mediaType };
 }
 
-/** Every SVG goes through the sanitizer; what it refuses fails the document, naming the image and its line. */
-async function rewriteSvg(
-  file: string,
-  written: string,
-  line: number | undefined,
-): Promise<Pick<CheckedImage, 'sanitized' | 'sanitizerWarnings'>> {
+/**
+ * Every SVG goes through the sanitizer (undefined: the text is no SVG); what it refuses fails the
+ * document, naming the image and its line.
+ */
+function rewriteSvg(text: string, written: string, line: number | undefined): SanitizedSvg | undefined {
   try {
-    const { bytes, warnings } = sanitizeSvg(decodeText(await readFile(file)));
-    return { sanitized: bytes, sanitizerWarnings: warnings };
+    return sanitizeIfSvg(text);
   } catch (error) {
     if (!(error instanceof GalleyError)) throw error;
     throw new GalleyError(`image "${written}"${error.line ? ` (its line ${error.line})` : ''}: ${error.message}`, { line });
@@ -73,7 +72,8 @@ function decodeText(bytes: Buffer): string {
   return new TextDecoder('utf-8').decode(bytes);
 }
 
-async function sniffImageType(file: string): Promise<string | undefined> {
+/** The media type of a binary image, or the text of any other file (its size is checked already). */
+async function sniffImageType(file: string): Promise<string | undefined | { text: string }> {
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.alloc(SNIFF_BYTES);
@@ -83,6 +83,5 @@ async function sniffImageType(file: string): Promise<string | undefined> {
   } finally {
     await handle.close();
   }
-  // Text: an SVG only if an XML parser finds an <svg> root in the whole file (its size is checked already).
-  return isSvgDocument(decodeText(await readFile(file))) ? 'image/svg+xml' : undefined;
+  return { text: decodeText(await readFile(file)) };
 }

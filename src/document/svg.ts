@@ -25,11 +25,25 @@ export interface SanitizedSvg {
  * recognised as one and gets the precise error.
  */
 export function isSvgDocument(text: string): boolean {
+  return parseSvgDocument(text) !== undefined;
+}
+
+/**
+ * Text that may be an SVG, parsed once: undefined when it is not one (as isSvgDocument says), else
+ * rewritten as sanitizeSvg does, with the same errors.
+ */
+export function sanitizeIfSvg(text: string): SanitizedSvg | undefined {
+  const parsed = parseSvgDocument(text);
+  return parsed && sanitizeParsed(parsed);
+}
+
+function parseSvgDocument(text: string): Parsed | undefined {
   try {
-    const root = parse(text).doc?.documentElement;
-    return !!root && isSvgRoot(root);
+    const parsed = parse(text);
+    const root = parsed.doc?.documentElement;
+    return root && isSvgRoot(root) ? parsed : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -40,7 +54,10 @@ export function isSvgDocument(text: string): boolean {
  * entities, and <use> references that are cyclic, nested too deep or expand to too many elements.
  */
 export function sanitizeSvg(source: string): SanitizedSvg {
-  const { doc, problem } = parse(source);
+  return sanitizeParsed(parse(source));
+}
+
+function sanitizeParsed({ doc, problem }: Parsed): SanitizedSvg {
   const doctype = doc?.doctype;
   const entity = doctype ? declaredEntity(doctype.internalSubset ?? '') : undefined;
   const line = doctype?.lineNumber || undefined;
@@ -61,8 +78,13 @@ export function sanitizeSvg(source: string): SanitizedSvg {
   return { bytes: new TextEncoder().encode(new XMLSerializer().serializeToString(root)), warnings };
 }
 
+interface Parsed {
+  doc: Document | undefined;
+  problem: { message: string; line: number | undefined } | undefined;
+}
+
 /** Every report of the parser is a problem, except its hint about U+FFFD, which is a legal character. */
-function parse(source: string): { doc: Document | undefined; problem: { message: string; line: number | undefined } | undefined } {
+function parse(source: string): Parsed {
   let problem: { message: string; line: number | undefined } | undefined;
   const onError = (level: string, message: string, context: { locator?: { lineNumber?: number } } | undefined): void => {
     if (level === 'warning' && message.startsWith('Unicode replacement character')) return;
