@@ -65,7 +65,7 @@ export async function loadDocumentAndSettings(sourcePath: string, options: LoadO
 }
 
 async function parseDocumentFile(sourcePath: string, options: LoadOptions): Promise<LoadedDocument> {
-  const { text, modified } = await readMarkdownFile(sourcePath, options.maxDocumentBytes);
+  const { bytes, text, modified } = await readMarkdownFile(sourcePath, options.maxDocumentBytes);
   const { frontMatter, body, bodyStartLine, keyLines, warnings } = splitFrontMatter(text);
   const tokens = parseMarkdown(body, bodyStartLine);
   if (!tokens.some((token) => token.type !== 'footnote_block_open' && token.type !== 'footnote_block_close')) {
@@ -92,7 +92,7 @@ async function parseDocumentFile(sourcePath: string, options: LoadOptions): Prom
       : await resolveCover(frontMatter.cover, root, keyLines.get('cover'), options.maxImageBytes, warnings);
   const sections = splitSections(blocks, metadata.title);
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  const doc = { sourcePath, name, metadata, blocks, sections, footnotes, images, cover, warnings, modified, linkBase };
+  const doc = { sourcePath, source: bytes, name, metadata, blocks, sections, footnotes, images, cover, warnings, modified, linkBase };
   return { doc, settings };
 }
 
@@ -124,7 +124,7 @@ function checkLinks(tokens: Token[], scan: TokenScan, linkBase: string | undefin
   }
 }
 
-async function readMarkdownFile(sourcePath: string, maxBytes: number): Promise<{ text: string; modified: Date }> {
+async function readMarkdownFile(sourcePath: string, maxBytes: number): Promise<{ bytes: Buffer; text: string; modified: Date }> {
   const info = await stat(sourcePath).catch(() => {
     throw new GalleyError('no such file or folder');
   });
@@ -135,9 +135,10 @@ async function readMarkdownFile(sourcePath: string, maxBytes: number): Promise<{
   if (info.size > maxBytes) {
     throw new GalleyError(`the file is larger than the limit of ${formatMegabytes(maxBytes)} (raise it with --max-document-size)`);
   }
-  const text = decodeUtf8(await readFile(sourcePath));
+  const bytes = await readFile(sourcePath);
+  const text = decodeUtf8(bytes);
   if (text.trim() === '') throw new GalleyError('the file is empty', { line: 1 });
-  return { text, modified: info.mtime };
+  return { bytes, text, modified: info.mtime };
 }
 
 const REPLACEMENT_CHARACTER = '\uFFFD';

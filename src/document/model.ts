@@ -56,6 +56,8 @@ export interface ImageResource {
 
 export interface DocumentModel {
   sourcePath: string;
+  /** The Markdown file's bytes, read once: hashed into the manifest and attached to the PDF. */
+  source: Buffer;
   /** Base name of the source, used for output files. */
   name: string;
   metadata: Metadata;

@@ -105,7 +105,7 @@ export async function documentInputs(
   for (const image of resources) images[image.src] = sha256(await readFile(image.path));
   return {
     ...context,
-    source: sha256(await readFile(doc.sourcePath)),
+    source: sha256(doc.source),
     images,
     sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? null,
   };

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AFRelationship, PDFDocument, PDFName } from 'pdf-lib';
 import { editionDates } from '../document/dates.js';
@@ -8,6 +7,7 @@ import { addArchivalParts } from './archival.js';
 import { checkFontCoverage, drawsNotdefGlyph } from './font-coverage.js';
 import { markUntaggedAsArtifacts } from './artifacts.js';
 import { setOutlineTitles } from './outline.js';
+import { readOperations } from './content-stream.js';
 import { rewritePageContents } from './page-content.js';
 import { removeSoftHyphenGlyphs } from './soft-hyphens.js';
 import { renumberStructureIds } from './structure-ids.js';
@@ -35,14 +35,16 @@ export async function finishPdf(
   settings: FinishSettings,
 ): Promise<{ bytes: Uint8Array; pages: number }> {
   const pdf = await PDFDocument.load(printed, { updateMetadata: false });
-  const source = await readFile(doc.sourcePath);
+  const source = doc.source;
   await writeDocumentInformation(pdf, doc, settings, source);
   setOutlineTitles(pdf, settings.headings);
   repairToUnicode(pdf);
   let drawsNotdef = false;
   rewritePageContents(pdf, (content) => {
-    drawsNotdef ||= drawsNotdefGlyph(content);
-    return markUntaggedAsArtifacts(removeSoftHyphenGlyphs(content));
+    const text = removeSoftHyphenGlyphs(content);
+    const operations = readOperations(text);
+    drawsNotdef ||= drawsNotdefGlyph(text, operations);
+    return markUntaggedAsArtifacts(text, operations);
   });
   completeTagging(pdf);
   renumberStructureIds(pdf);
