@@ -1,4 +1,4 @@
-import { readOperations, type Operation } from './content-stream.js';
+import { type Operation, readOperations, TEXT_SHOW } from './content-stream.js';
 
 /**
  * PDF/UA wants every piece of drawn content either tagged (inside a marked-content sequence of
@@ -9,15 +9,14 @@ import { readOperations, type Operation } from './content-stream.js';
  */
 const PATH_START = new Set(['m', 're']);
 const PATH_PAINT = new Set(['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*']);
-const TEXT_SHOW = new Set(['Tj', 'TJ', "'", '"']);
 const OTHER_PAINT = new Set(['Do', 'sh', 'BI']);
 const MARKED_OPEN = new Set(['BMC', 'BDC']);
 
 const PAGINATION = '/Artifact <</Type /Pagination>> BDC\n';
 const LAYOUT = '/Artifact <</Type /Layout>> BDC\n';
 
-export function markUntaggedAsArtifacts(content: string): string {
-  const ranges = untaggedDrawings(content, readOperations(content));
+export function markUntaggedAsArtifacts(content: string, operations: Operation[] = readOperations(content)): string {
+  const ranges = untaggedDrawings(content, operations);
   if (ranges.length === 0) return content;
   let result = '';
   let copied = 0;

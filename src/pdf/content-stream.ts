@@ -12,6 +12,9 @@ export interface Operation {
   end: number;
 }
 
+/** The operators that show text (ISO 32000-1, 9.4.3). */
+export const TEXT_SHOW = new Set(['Tj', 'TJ', "'", '"']);
+
 const WHITESPACE = new Set(['\0', '\t', '\n', '\f', '\r', ' ']);
 const DELIMITERS = new Set(['(', ')', '<', '>', '[', ']', '{', '}', '/', '%']);
 

@@ -1,18 +1,16 @@
 import { decodePDFRawStream, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument } from 'pdf-lib';
 import { GalleyError } from '../errors.js';
-import { readOperations } from './content-stream.js';
+import { type Operation, readOperations, TEXT_SHOW } from './content-stream.js';
 import { cmapCharacters } from './to-unicode.js';
 
 const REPLACEMENT_CHARACTER = '\uFFFD';
-
-const TEXT_SHOW = new Set(['Tj', 'TJ', "'", '"']);
 
 /**
  * Whether a content stream draws glyph 0 (.notdef) of a two-byte font, as Chrome writes glyph
  * strings for its CID fonts: `<0000…>`.
  */
-export function drawsNotdefGlyph(content: string): boolean {
-  return readOperations(content).some(
+export function drawsNotdefGlyph(content: string, operations: Operation[] = readOperations(content)): boolean {
+  return operations.some(
     ({ operator, start, end }) =>
       TEXT_SHOW.has(operator) &&
       [...content.slice(start, end).matchAll(/<([0-9a-fA-F]+)>/g)].some(([, hex]) => /^(?:[0-9a-f]{4})*?0000/i.test(hex!)),
