@@ -23,8 +23,9 @@ export interface TokenScan {
  */
 export function scanTokens(tokens: Token[], bodyStartLine: number, warnings: Notice[]): TokenScan {
   const scan: TokenScan = { images: [], rawLinks: [], rawIds: [] };
-  const inspect = (html: string, line: number): void => {
-    const found = inspectRawHtml(html);
+  const inspect = (token: Token, line: number): void => {
+    const found = inspectRawHtml(token.content);
+    setHtmlIds(token, found.ids);
     for (const part of found.removed) warnings.push({ line, message: `raw HTML: removed ${part}` });
     for (const src of found.imageSources) scan.images.push({ src, line });
     for (const src of found.imagesWithoutAlt) warnings.push({ line, message: noAltText(src) });
@@ -33,12 +34,12 @@ export function scanTokens(tokens: Token[], bodyStartLine: number, warnings: Not
   };
   for (const block of tokens) {
     let line = (block.map?.[0] ?? 0) + bodyStartLine;
-    if (block.type === 'html_block') inspect(block.content, line);
+    if (block.type === 'html_block') inspect(block, line);
     if (block.type !== 'inline' || !block.children) continue;
     const children = block.children;
     children.forEach((child, index) => {
       if (child.type === 'softbreak' || child.type === 'hardbreak') line += 1;
-      if (child.type === 'html_inline') inspect(child.content, line);
+      if (child.type === 'html_inline') inspect(child, line);
       if (child.type === 'image') {
         if (!(child.children ?? []).some((part) => part.content.trim() !== ''))
           warnings.push({ line, message: noAltText(child.attrGet('src') ?? '') });
@@ -47,6 +48,15 @@ export function scanTokens(tokens: Token[], bodyStartLine: number, warnings: Not
     });
   }
   return scan;
+}
+
+/** The ids a raw HTML token holds, noted on it by the scan so that sections need not parse it again. */
+export function htmlIdsOf(token: Token): string[] {
+  return (token.meta as { htmlIds?: string[] } | null)?.htmlIds ?? [];
+}
+
+function setHtmlIds(token: Token, ids: string[]): void {
+  if (ids.length > 0) token.meta = { ...(token.meta as object | null), htmlIds: ids };
 }
 
 function noAltText(src: string): string {

@@ -1,6 +1,6 @@
 import type Token from 'markdown-it/lib/token.mjs';
 import { plainText } from './markdown.js';
-import { inspectRawHtml } from './raw-html.js';
+import { htmlIdsOf } from './scan.js';
 import type { Section } from './model.js';
 
 /** Takes markdown-it-footnote's tail off the token stream, one token group per note. */
@@ -58,9 +58,9 @@ function newSection(title: string, headingId: string | undefined): Section {
 function recordIds(section: Section, token: Token): void {
   const id = token.attrGet('id');
   if (id) section.anchorIds.add(id);
-  if (token.type === 'html_block') inspectRawHtml(token.content).ids.forEach((rawId) => section.anchorIds.add(rawId));
+  for (const rawId of htmlIdsOf(token)) section.anchorIds.add(rawId);
   for (const child of token.children ?? []) {
-    if (child.type === 'html_inline') inspectRawHtml(child.content).ids.forEach((rawId) => section.anchorIds.add(rawId));
+    for (const rawId of htmlIdsOf(child)) section.anchorIds.add(rawId);
     const childId = child.attrGet('id');
     if (childId) section.anchorIds.add(childId);
     if (child.type !== 'footnote_ref') continue;
