@@ -22,7 +22,8 @@ export function closeHeadingGaps(tokens: Token[], bodyStartLine: number, warning
     const line = (token.map?.[0] ?? 0) + bodyStartLine;
     warnings.push({ line, message: `the heading "${title}" skips a level (h${written} under h${above}): it is set as h${level}` });
     token.tag = `h${level}`;
-    const close = tokens.slice(index).find((candidate) => candidate.type === 'heading_close');
-    if (close) close.tag = `h${level}`;
+    // A heading is heading_open, its inline content, heading_close.
+    const close = tokens[index + 2];
+    if (close?.type === 'heading_close') close.tag = `h${level}`;
   });
 }
