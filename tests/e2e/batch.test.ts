@@ -10,7 +10,7 @@ import type { BuildSummary } from '../../src/report/reporter.js';
 import { defaultOptions } from '../helpers/build.js';
 import { runCli } from '../helpers/cli.js';
 import { readPdf } from '../helpers/pdf.js';
-import { PNG_1X1 } from '../helpers/fixtures.js';
+import { PNG_1X1, writeCorpus } from '../helpers/fixtures.js';
 
 let dir: string;
 
@@ -19,18 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function corpus(name: string, count: number): Promise<string> {
-  const folder = path.join(dir, name);
-  await mkdir(folder, { recursive: true });
-  await writeFile(path.join(folder, 'dot.png'), PNG_1X1);
-  for (let index = 1; index <= count; index += 1) {
-    const image = index === 1 ? '\n\n![A dot](dot.png)' : '';
-    await writeFile(
-      path.join(folder, `doc-${index}.md`),
-      `---\ntitle: Document ${index}\n---\nText of document ${index}.${image}\n\n## Part\n\nMore.\n`,
-    );
-  }
-  return folder;
+function corpus(name: string, count: number): Promise<string> {
+  return writeCorpus(path.join(dir, name), count);
 }
 
 async function run(builder: Builder, files: string[], force = false): Promise<{ summary: BuildSummary; lines: string[] }> {

@@ -9,7 +9,7 @@ import { lineReporter } from '../../src/report/lines.js';
 import type { BuildSummary } from '../../src/report/reporter.js';
 import { watch } from '../../src/watch.js';
 import { defaultOptions } from '../helpers/build.js';
-import { PNG_1X1 } from '../helpers/fixtures.js';
+import { PNG_1X1, writeCorpus } from '../helpers/fixtures.js';
 import { readPdf } from '../helpers/pdf.js';
 
 let dir: string;
@@ -19,19 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function corpus(name: string, count: number): Promise<string> {
-  const folder = path.join(dir, name);
-  await mkdir(folder, { recursive: true });
-  await writeFile(path.join(folder, 'dot.png'), PNG_1X1);
-  for (let index = 1; index <= count; index += 1) {
-    const image = index === 1 ? '\n\n![A dot](dot.png)' : '';
-    const number = String(index).padStart(2, '0');
-    await writeFile(
-      path.join(folder, `doc-${number}.md`),
-      `---\ntitle: Document ${index}\nlang: en\n---\nText of document ${index}.${image}\n\n## Part\n\nMore.\n`,
-    );
-  }
-  return folder;
+function corpus(name: string, count: number): Promise<string> {
+  return writeCorpus(path.join(dir, name), count, (index) => `doc-${String(index).padStart(2, '0')}.md`);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import zlib from 'node:zlib';
 /** A 1×1 PNG, for tests that need a real image file. */
 export const PNG_1X1 = Buffer.from(
@@ -30,4 +32,16 @@ export function greyPng(width: number, height: number): Buffer {
   const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)), { level: 1 });
   const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
   return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** `count` short documents in `folder`, the first with an image beside it; `fileName` names each. */
+export async function writeCorpus(folder: string, count: number, fileName = (index: number) => `doc-${index}.md`): Promise<string> {
+  await mkdir(folder, { recursive: true });
+  await writeFile(path.join(folder, 'dot.png'), PNG_1X1);
+  for (let index = 1; index <= count; index += 1) {
+    const image = index === 1 ? '\n\n![A dot](dot.png)' : '';
+    const text = `---\ntitle: Document ${index}\nlang: en\n---\nText of document ${index}.${image}\n\n## Part\n\nMore.\n`;
+    await writeFile(path.join(folder, fileName(index)), text);
+  }
+  return folder;
 }
