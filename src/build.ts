@@ -1,7 +1,9 @@
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { documentName, loadDocumentAndSettings, type LoadOptions } from './document/load.js';
+import { loadBook } from './book/load-book.js';
+import { findBook } from './book/find.js';
+import { documentName, loadDocumentAndSettings, type LoadedDocument, type LoadOptions } from './document/load.js';
 import type { DocumentModel } from './document/model.js';
 import { describeError, GalleyError } from './errors.js';
 import { RemoteImageCache } from './net/remote-images.js';
@@ -168,8 +170,13 @@ export class Builder {
     const began = Date.now();
     try {
       return await withTimeLimit(this.options.timeoutMs, stop, async (deadline) => {
-        const { doc, settings } = await loadDocumentAndSettings(file, this.#loadOptions);
-        this.dependencies.set(file, [file, ...[...doc.images.values()].map((image) => image.path), ...(doc.cover ? [doc.cover.path] : [])]);
+        const { doc, settings } = await loadSource(file, this.#loadOptions);
+        const sources = doc.sources.map((source) => source.path);
+        this.dependencies.set(file, [
+          ...(doc.book ? sources : [file]),
+          ...[...doc.images.values()].map((image) => image.path),
+          ...(doc.cover ? [doc.cover.path] : []),
+        ]);
         const inputs = await documentInputs(doc, {
           galley: GALLEY_VERSION,
           options: optionsInOutputs(this.options),
@@ -177,7 +184,9 @@ export class Builder {
         });
         const inputsSha256 = sha256(JSON.stringify(inputs));
         const manifestFile = manifestPath(this.options.outDir, doc.name);
-        const warnings = doc.warnings.map((notice) => `${file}${notice.line ? `:${notice.line}` : ''}: warning: ${notice.message}`);
+        const warnings = doc.warnings.map(
+          (notice) => `${notice.file ?? file}${notice.line ? `:${notice.line}` : ''}: warning: ${notice.message}`,
+        );
         const { manifest: previous } = await readManifest(manifestFile);
         if (!force && previous && (await isUpToDate(previous, inputsSha256, this.options.outDir))) {
           const archive = await this.#archive(doc, () => builtEdition(this.options.outDir, previous, manifestFile));
@@ -246,6 +255,13 @@ export class Builder {
     await this.#session.close();
     await this.#remoteImages?.dispose();
   }
+}
+
+/** A Markdown file, or a folder that holds a book. */
+async function loadSource(file: string, options: LoadOptions): Promise<LoadedDocument> {
+  const book = (await stat(file).catch(() => undefined))?.isDirectory() ? await findBook(file) : undefined;
+  if (book) return loadBook(book, file, options);
+  return loadDocumentAndSettings(file, options);
 }
 
 function failed(source: string, error: unknown, began: number, verbose = false): DocumentResult {

@@ -1,6 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MARKDOWN_EXTENSIONS } from './document/load.js';
+import { findBook } from './book/find.js';
 import { GalleyError } from './errors.js';
 
 export interface SourceList {
@@ -8,7 +9,10 @@ export interface SourceList {
   errors: GalleyError[];
 }
 
-/** Turns the paths given on the command line into Markdown files; folders are searched recursively. */
+/**
+ * Turns the paths given on the command line into Markdown files and books; folders are searched
+ * recursively, and a folder that holds a book (book.yaml, SUMMARY.md or book.toml) is one book.
+ */
 export async function collectSources(paths: string[]): Promise<SourceList> {
   const files: string[] = [];
   const errors: GalleyError[] = [];
@@ -16,6 +20,7 @@ export async function collectSources(paths: string[]): Promise<SourceList> {
     const info = await stat(given).catch(() => undefined);
     if (!info) errors.push(new GalleyError('no such file or folder', { file: given }));
     else if (!info.isDirectory()) files.push(given);
+    else if (await findBook(given)) files.push(given);
     else {
       const found = await markdownFilesIn(given);
       if (found.length === 0)
@@ -49,7 +54,7 @@ async function markdownFilesIn(dir: string): Promise<string[]> {
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await markdownFilesIn(full)));
+    if (entry.isDirectory()) found.push(...((await findBook(full)) ? [full] : await markdownFilesIn(full)));
     else if (entry.isFile() && isMarkdownFile(entry.name)) found.push(full);
   }
   return found;

@@ -74,7 +74,7 @@ export function checkMarkdownLinks(
 }
 
 /** Takes a link's opening and closing tokens out, leaving its text. */
-function unwrapLink(children: Token[], openIndex: number): void {
+export function unwrapLink(children: Token[], openIndex: number): void {
   let depth = 0;
   for (let index = openIndex; index < children.length; index += 1) {
     depth += children[index]!.nesting * (children[index]!.type.startsWith('link_') ? 1 : 0);

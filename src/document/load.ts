@@ -44,9 +44,12 @@ export interface LoadedDocument {
   settings: DocumentSettings;
 }
 
-/** The name a document's outputs take: its file name without the extension. */
+/** The name a document's outputs take: its file name without the extension; a book's, its folder's name. */
 export function documentName(sourcePath: string): string {
-  return path.basename(sourcePath, path.extname(sourcePath));
+  const extension = path.extname(sourcePath);
+  return MARKDOWN_EXTENSIONS.includes(extension.toLowerCase())
+    ? path.basename(sourcePath, extension)
+    : path.basename(path.resolve(sourcePath));
 }
 
 /** Reads one Markdown file into the document model. Every problem is a GalleyError naming the file. */
@@ -92,18 +95,33 @@ async function parseDocumentFile(sourcePath: string, options: LoadOptions): Prom
       : await resolveCover(frontMatter.cover, root, keyLines.get('cover'), options.maxImageBytes, warnings);
   const sections = splitSections(blocks, metadata.title);
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  const doc = { sourcePath, source: bytes, name, metadata, blocks, sections, footnotes, images, cover, warnings, modified, linkBase };
+  const sources = [{ path: sourcePath, name: path.basename(sourcePath), bytes }];
+  const doc = {
+    sourcePath,
+    folder: root,
+    sources,
+    name,
+    metadata,
+    blocks,
+    sections,
+    footnotes,
+    images,
+    cover,
+    warnings,
+    modified,
+    linkBase,
+  };
   return { doc, settings };
 }
 
-async function languageOfText(tokens: Token[], warnings: Notice[]): Promise<string> {
+export async function languageOfText(tokens: Token[], warnings: Notice[]): Promise<string> {
   const guess = await guessLanguage(tokens);
   warnings.push({ message: guess.message });
   return guess.lang;
 }
 
 /** Parses the body; a part nested deeper than markdown-it follows would be lost, so it is an error. */
-function parseMarkdown(body: string, bodyStartLine: number): Token[] {
+export function parseMarkdown(body: string, bodyStartLine: number): Token[] {
   const env: MarkdownEnv = {};
   const tokens = markdown.parse(body, env);
   if (env.tooDeepAtLine !== undefined) {
@@ -115,8 +133,14 @@ function parseMarkdown(body: string, bodyStartLine: number): Token[] {
 }
 
 /** Markdown links are rewritten or unwrapped on their tokens; raw HTML links are only reported here. */
-function checkLinks(tokens: Token[], scan: TokenScan, linkBase: string | undefined, bodyStartLine: number, warnings: Notice[]): void {
-  const ids = documentIds(tokens, scan.rawIds);
+export function checkLinks(
+  tokens: Token[],
+  scan: TokenScan,
+  linkBase: string | undefined,
+  bodyStartLine: number,
+  warnings: Notice[],
+  ids: ReadonlySet<string> = documentIds(tokens, scan.rawIds),
+): void {
   checkMarkdownLinks(tokens, ids, linkBase, bodyStartLine, warnings);
   for (const { href, line } of scan.rawLinks) {
     const problem = linkProblem(resolveLink(href, linkBase), ids);
@@ -124,7 +148,7 @@ function checkLinks(tokens: Token[], scan: TokenScan, linkBase: string | undefin
   }
 }
 
-async function readMarkdownFile(sourcePath: string, maxBytes: number): Promise<{ bytes: Buffer; text: string; modified: Date }> {
+export async function readMarkdownFile(sourcePath: string, maxBytes: number): Promise<{ bytes: Buffer; text: string; modified: Date }> {
   const info = await stat(sourcePath).catch(() => {
     throw new GalleyError('no such file or folder');
   });
@@ -159,7 +183,7 @@ function decodeUtf8(bytes: Buffer): string {
   return text;
 }
 
-function toMetadata(frontMatter: FrontMatter, title: string, lang: string): Metadata {
+export function toMetadata(frontMatter: FrontMatter, title: string, lang: string): Metadata {
   return {
     title,
     subtitle: frontMatter.subtitle,

@@ -3,6 +3,8 @@ import type Token from 'markdown-it/lib/token.mjs';
 
 /** A warning about a document: it still builds. */
 export interface Notice {
+  /** The file it is about, when that is not the document's own (a book's chapters). */
+  file?: string | undefined;
   line?: number | undefined;
   message: string;
 }
@@ -40,6 +42,8 @@ export interface Section {
   anchorIds: Set<string>;
   /** Footnotes referred to from this section, by markdown-it-footnote id. */
   footnoteIds: number[];
+  /** Set in a book for a chapter in another language than the book's. */
+  lang?: string | undefined;
 }
 
 /** A local image the document uses, checked to exist inside the document's folder. */
@@ -54,10 +58,45 @@ export interface ImageResource {
   sanitized?: Uint8Array | undefined;
 }
 
+/** A file an edition is made from, read once: hashed into the manifest and attached to the PDF. */
+export interface SourceFile {
+  path: string;
+  /** Its name in the PDF's attachments: the file name, or its path inside a book's folder. */
+  name: string;
+  bytes: Buffer;
+}
+
+/** A part or a chapter of a book, in reading order. */
+export interface BookUnit {
+  kind: 'part' | 'chapter';
+  title: string;
+  /** The id of the heading that opens it. */
+  headingId: string;
+  /** The level of that heading: 1 for a part or a chapter outside parts, one more for each level of nesting. */
+  level: number;
+  /** Its blocks, its heading first; the document's blocks are every unit's, in order. */
+  blocks: Token[];
+  /** Its notes, by markdown-it-footnote id (unique in the book). */
+  footnoteIds: number[];
+  /** A chapter's own language, when its front matter gives one that is not the book's. */
+  lang: string | undefined;
+}
+
+/** How a document made of many files is laid out. */
+export interface BookLayout {
+  units: BookUnit[];
+  /** `right`: every part and chapter starts on a right-hand page. */
+  chapterStart: 'next' | 'right';
+}
+
 export interface DocumentModel {
   sourcePath: string;
-  /** The Markdown file's bytes, read once: hashed into the manifest and attached to the PDF. */
-  source: Buffer;
+  /** The folder every file it uses must be inside (symlinks resolved): the Markdown file's, or the book's. */
+  folder: string;
+  /** The Markdown file (for a book: its plan, its chapters and what they include), read once. */
+  sources: SourceFile[];
+  /** Set for a book: its parts and chapters. */
+  book?: BookLayout | undefined;
   /** Base name of the source, used for output files. */
   name: string;
   metadata: Metadata;

@@ -3,7 +3,7 @@ import Token from 'markdown-it/lib/token.mjs';
 import type MarkdownIt from 'markdown-it';
 import { resolveLink } from './links.js';
 import { createMarkdown } from './markdown.js';
-import type { DocumentModel, Section } from './model.js';
+import type { BookUnit, DocumentModel, Section } from './model.js';
 import { sanitizeRendered, type UrlMapping } from './raw-html.js';
 
 /**
@@ -35,9 +35,9 @@ function footnoteBlock(doc: DocumentModel, ids: Iterable<number>): Token[] {
   return [new Token('footnote_block_open', '', 1), ...groups, new Token('footnote_block_close', '', -1)];
 }
 
-/** The whole article as one HTML body for print: images as file URLs, notes at the end. */
-export function renderPrintBody(doc: DocumentModel, renderer: MarkdownIt = plainRenderer): string {
-  const mapping: UrlMapping = {
+/** Images as file URLs (a sanitized SVG from its rewritten bytes), `#` links as they are. */
+function printMapping(doc: DocumentModel): UrlMapping {
+  return {
     imageUrl: (src) => {
       const image = doc.images.get(src);
       if (!image) return undefined;
@@ -48,17 +48,21 @@ export function renderPrintBody(doc: DocumentModel, renderer: MarkdownIt = plain
     },
     linkHref: (href) => editionLink(doc, href, (id) => `#${id}`),
   };
-  return renderTokens(
-    renderer,
-    [
-      ...doc.blocks,
-      ...footnoteBlock(
-        doc,
-        [...doc.footnotes.keys()].sort((a, b) => a - b),
-      ),
-    ],
-    mapping,
+}
+
+/** The whole article as one HTML body for print: images as file URLs, notes at the end. */
+export function renderPrintBody(doc: DocumentModel, renderer: MarkdownIt = plainRenderer): string {
+  const notes = footnoteBlock(
+    doc,
+    [...doc.footnotes.keys()].sort((a, b) => a - b),
   );
+  return renderTokens(renderer, [...doc.blocks, ...notes], printMapping(doc));
+}
+
+/** A book for print: each part and chapter apart, a chapter's notes at its end, so that each can be set on pages of its own. */
+export function renderPrintUnits(doc: DocumentModel, units: BookUnit[], renderer: MarkdownIt = plainRenderer): string[] {
+  const mapping = printMapping(doc);
+  return units.map((unit) => renderTokens(renderer, [...unit.blocks, ...footnoteBlock(doc, unit.footnoteIds)], mapping));
 }
 
 /**

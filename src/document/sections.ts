@@ -33,16 +33,25 @@ export function naturalSplitLevel(blocks: Token[]): number {
 }
 
 /**
- * Splits the blocks at each heading of `level` or above (2: at every `#` and `##`). Text before the
- * first such heading is the opening section, titled with the document's title.
+ * The level a heading counts as when the document is split: its own, or in a book, its level within
+ * its chapter (a part's or a chapter's title is 1, the chapter's `##` 2), whatever its depth in the book.
+ */
+export function sectionLevel(headingOpen: Token): number {
+  return (headingOpen.meta as { sectionLevel?: number } | null)?.sectionLevel ?? Number(headingOpen.tag.slice(1));
+}
+
+/**
+ * Splits the blocks at each heading of `level` or above (2: at every `#` and `##`; see sectionLevel).
+ * Text before the first such heading is the opening section, titled with the document's title.
  */
 export function splitSections(blocks: Token[], documentTitle: string, level = 2): Section[] {
   const sections: Section[] = [];
   let current = newSection(documentTitle, undefined);
   blocks.forEach((token, index) => {
-    if (token.type === 'heading_open' && Number(token.tag.slice(1)) <= level) {
+    if (token.type === 'heading_open' && sectionLevel(token) <= level) {
       if (current.tokens.length > 0 || !current.opening) sections.push(current);
       current = newSection(plainText(blocks[index + 1]!), token.attrGet('id') ?? undefined);
+      current.lang = (token.meta as { lang?: string } | null)?.lang;
     }
     recordIds(current, token);
     current.tokens.push(token);

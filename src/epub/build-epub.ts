@@ -154,6 +154,7 @@ class GalleyEpub extends EPub {
         chapter: true,
         title: chapter.title,
         opening: planned.opening,
+        lang: planned.lang,
         headingId: planned.headingId,
         content: chapter.content,
       };

@@ -1,7 +1,7 @@
 import type Token from 'markdown-it/lib/token.mjs';
 import { plainText } from '../document/markdown.js';
 import type { DocumentModel, Section } from '../document/model.js';
-import { splitSections } from '../document/sections.js';
+import { sectionLevel, splitSections } from '../document/sections.js';
 import { xmlText } from './xml-text.js';
 
 export interface PlannedChapter {
@@ -14,6 +14,8 @@ export interface PlannedChapter {
   /** The heading level that opens it; the opening section counts as the highest level used. */
   level: number;
   opening: boolean;
+  /** Its language, when it is not the book's (a book's chapter may have its own). */
+  lang: string | undefined;
   section: Section;
   /** Its headings one level below the split level, in reading order: the table of contents lists them under it. */
   subheadings: Subheading[];
@@ -52,6 +54,7 @@ export function planChapters(doc: DocumentModel, splitLevel: number): PlannedCha
     headingId: isBlankHeading(section.tokens[1]) ? undefined : section.headingId,
     level: levels[index] ?? topLevel,
     opening: section.opening,
+    lang: section.lang,
     section,
     subheadings: subheadingsOf(section, splitLevel + 1, index),
   }));
@@ -87,7 +90,7 @@ function subheadingsOf(section: Section, level: number, chapterIndex: number): S
   section.tokens.forEach((token, index) => {
     const inline = section.tokens[index + 1];
     const id = token.attrGet('id');
-    if (token.type !== 'heading_open' || token.tag !== `h${level}` || !inline || !id || isBlankHeading(inline)) return;
+    if (token.type !== 'heading_open' || sectionLevel(token) !== level || !inline || !id || isBlankHeading(inline)) return;
     const title = xmlText(plainText(inline)).trim() || headingAltText(inline) || `\u00a7 ${chapterIndex + 1}.${subheadings.length + 1}`;
     subheadings.push({ id, title });
   });

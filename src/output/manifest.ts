@@ -105,10 +105,19 @@ export async function documentInputs(
   for (const image of resources) images[image.src] = sha256(await readFile(image.path));
   return {
     ...context,
-    source: sha256(doc.source),
+    source: sourcesHash(doc),
     images,
     sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? null,
   };
+}
+
+/** A document's one file is hashed as it is; a book's files by name and contents, in reading order. */
+function sourcesHash(doc: DocumentModel): string {
+  const [only, ...others] = doc.sources;
+  if (only && others.length === 0) return sha256(only.bytes);
+  const hash = createHash('sha256');
+  for (const file of doc.sources) hash.update(`${file.name}\0`).update(file.bytes).update('\0');
+  return hash.digest('hex');
 }
 
 const MANIFEST_MAX_BYTES = 16 * 1024 * 1024;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { AFRelationship, PDFDocument, PDFName } from 'pdf-lib';
+import { sha256 } from '../output/manifest.js';
 import { editionDates } from '../document/dates.js';
 import type { DocumentModel } from '../document/model.js';
 import type { PdfStandard } from '../settings/choices.js';
@@ -35,8 +36,7 @@ export async function finishPdf(
   settings: FinishSettings,
 ): Promise<{ bytes: Uint8Array; pages: number }> {
   const pdf = await PDFDocument.load(printed, { updateMetadata: false });
-  const source = doc.source;
-  await writeDocumentInformation(pdf, doc, settings, source);
+  await writeDocumentInformation(pdf, doc, settings);
   setOutlineTitles(pdf, settings.headings);
   repairToUnicode(pdf);
   let drawsNotdef = false;
@@ -49,14 +49,24 @@ export async function finishPdf(
   completeTagging(pdf);
   renumberStructureIds(pdf);
   if (settings.standard === 'pdfa-3a') {
-    checkFontCoverage(pdf, source.toString('utf8'), drawsNotdef);
-    await addArchivalParts(pdf, JSON.stringify({ source: source.toString('base64'), metadata: doc.metadata, version: settings.version }));
+    const text = doc.sources.map((file) => file.bytes.toString('utf8')).join('\n');
+    const sources = doc.sources.map((file) => ({ name: file.name, sha256: sha256(file.bytes) }));
+    checkFontCoverage(pdf, text, drawsNotdef);
+    await addArchivalParts(pdf, JSON.stringify({ sources, metadata: doc.metadata, version: settings.version }));
   }
   const bytes = await pdf.save({ useObjectStreams: false });
   return { bytes, pages: pdf.getPageCount() };
 }
 
-async function writeDocumentInformation(pdf: PDFDocument, doc: DocumentModel, settings: FinishSettings, source: Buffer): Promise<void> {
+function mimeTypeOf(name: string): string {
+  const extension = path.extname(name).toLowerCase();
+  if (extension === '.md' || extension === '.markdown') return 'text/markdown';
+  if (extension === '.yaml' || extension === '.yml') return 'application/yaml';
+  if (extension === '.toml') return 'application/toml';
+  return 'text/plain';
+}
+
+async function writeDocumentInformation(pdf: PDFDocument, doc: DocumentModel, settings: FinishSettings): Promise<void> {
   const { metadata } = doc;
   const { created, modified } = editionDates(doc);
   const creatorTool = `galley ${settings.version}`;
@@ -69,13 +79,15 @@ async function writeDocumentInformation(pdf: PDFDocument, doc: DocumentModel, se
   pdf.setCreator(creatorTool);
   pdf.setCreationDate(created);
   pdf.setModificationDate(modified);
-  await pdf.attach(source, path.basename(doc.sourcePath), {
-    mimeType: 'text/markdown',
-    description: 'The Markdown source of this edition',
-    creationDate: created,
-    modificationDate: modified,
-    afRelationship: AFRelationship.Source,
-  });
+  for (const file of doc.sources) {
+    await pdf.attach(file.bytes, file.name, {
+      mimeType: mimeTypeOf(file.name),
+      description: doc.sources.length === 1 ? 'The Markdown source of this edition' : `A source file of this edition: ${file.name}`,
+      creationDate: created,
+      modificationDate: modified,
+      afRelationship: AFRelationship.Source,
+    });
+  }
   const xmp = xmpPacket({
     title: metadata.title,
     authors: metadata.authors,

@@ -28,16 +28,24 @@ export interface PrintSettings {
   version: string;
 }
 
-/** The print page: galley's @font-face rules and the print CSS, the title block, the hyphenated body. */
-export function renderPrintHtml(doc: DocumentModel, templates: TemplateSet, settings: PrintSettings): string {
+/** What both print templates and print.css see: the title block, the paper and the colophon. */
+export function printContext(doc: DocumentModel, templates: TemplateSet, settings: PrintSettings) {
   const context = {
     ...titleBlockContext(doc.metadata),
+    publisher: doc.metadata.publisher,
+    rights: doc.metadata.rights,
     paper: settings.paper,
+    isPaper: { [settings.paper]: true },
     colophon: { galley: `galley ${settings.version}`, source: path.basename(doc.sourcePath) },
   };
-  const css = `${fontFaceCss()}\n${templates.render.printCss(context)}`;
+  return { ...context, css: `${fontFaceCss()}\n${templates.render.printCss(context)}` };
+}
+
+/** The print page: galley's @font-face rules and the print CSS, the title block, the hyphenated body. */
+export function renderPrintHtml(doc: DocumentModel, templates: TemplateSet, settings: PrintSettings): string {
+  const context = printContext(doc, templates, settings);
   const body = hyphenateHtml(renderPrintBody(doc, printMarkdown), doc.metadata.lang);
-  return templates.render.printHtml({ ...context, css, body });
+  return templates.render.printHtml({ ...context, body });
 }
 
 /**
@@ -50,20 +58,35 @@ export async function printPdf(
   templates: TemplateSet,
   settings: PrintSettings,
 ): Promise<PrintedPdf> {
+  if (doc.book) return (await import('./print-book.js')).printBook(session, doc, templates, settings);
   const html = renderPrintHtml(doc, templates, settings);
-  const templateDirs = Object.values(templates.files).map((file) => path.dirname(file));
-  const imageDirs = [...doc.images.values()].map((image) => path.dirname(image.path));
-  const allowedDirs = [path.dirname(doc.sourcePath), ...imageDirs, ...templateDirs, ...fontDirs()];
-  const { result: printed, refused } = await withGuardedPage(
-    session,
-    'print',
-    { html, allowedDirs, remoteAccess: session.remoteAccess },
-    (page) => page.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true }),
-  );
+  const { pdf: printed, refused } = await printInChrome(session, doc, templates, html, { final: true });
   const { bytes, pages } = await finishPdf(printed, doc, {
     version: settings.version,
     headings: headingTexts(html),
     standard: settings.standard ?? 'pdfa-3a',
   });
   return { bytes, pages, warnings: refused };
+}
+
+/**
+ * One printing of `html`. Only the final one is tagged and gets bookmarks: a book's first printing
+ * is read only for where its headings land. puppeteer's page.pdf() takes the PDF from Chrome as a
+ * stream (Page.printToPDF with transferMode ReturnAsStream), so a long book never has to fit in one
+ * DevTools message.
+ */
+export async function printInChrome(
+  session: PageSource,
+  doc: DocumentModel,
+  templates: TemplateSet,
+  html: string,
+  { final }: { final: boolean },
+): Promise<{ pdf: Uint8Array; refused: Notice[] }> {
+  const templateDirs = Object.values(templates.files).map((file) => path.dirname(file));
+  const imageDirs = [...doc.images.values()].map((image) => path.dirname(image.path));
+  const allowedDirs = [doc.folder, ...imageDirs, ...templateDirs, ...fontDirs()];
+  const { result, refused } = await withGuardedPage(session, 'print', { html, allowedDirs, remoteAccess: session.remoteAccess }, (page) =>
+    page.pdf({ printBackground: true, preferCSSPageSize: true, tagged: final, outline: final }),
+  );
+  return { pdf: result, refused };
 }

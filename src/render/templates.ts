@@ -9,6 +9,7 @@ export const BUILTIN_TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
 const TEMPLATE_FILES = {
   printHtml: 'print.html',
   printCss: 'print.css',
+  printBook: 'print-book.html',
   chapter: 'epub/chapter.xhtml',
   package: 'epub/package.opf',
   nav: 'epub/nav.xhtml',

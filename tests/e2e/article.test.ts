@@ -26,11 +26,17 @@ describe('galley build content/ (the article, end to end)', () => {
   });
   afterAll(() => rm(out, { recursive: true, force: true }));
 
-  it('exits 0 and reports one line with the page and chapter counts', () => {
+  it('exits 0 and reports one line with the page and chapter counts for the article, and one for the example book', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     expect(run.lines).toEqual([
       `built content/beyond-utopia.md: ${path.join(out, 'beyond-utopia.pdf')} (${pdf.pages.length} pages), ${path.join(out, 'beyond-utopia.epub')} (4 chapters)`,
+      expect.stringMatching(
+        new RegExp(
+          `^built content/handbook: ${path.join(out, 'handbook.pdf')} \\(\\d+ pages\\), ${path.join(out, 'handbook.epub')} \\(\\d+ chapters\\)$`,
+        ),
+      ),
+      expect.stringMatching(/^2 built, 0 failed in [\d.]+ s$/),
     ]);
   });
 

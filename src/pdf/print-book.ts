@@ -1,0 +1,121 @@
+import type { BookLayout, BookUnit, DocumentModel } from '../document/model.js';
+import { renderPrintUnits } from '../document/render.js';
+import { GalleyError } from '../errors.js';
+import type { PageSource } from '../browser/session.js';
+import type { TemplateSet } from '../render/templates.js';
+import { destinationPages } from './destinations.js';
+import { finishPdf } from './finish.js';
+import { hyphenateHtml } from './hyphenate.js';
+import { headingTexts } from './outline.js';
+import { createPrintMarkdown } from './print-markup.js';
+import { printContext, printInChrome, type PrintedPdf, type PrintSettings } from './print.js';
+
+const printMarkdown = createPrintMarkdown();
+
+/** A contents entry: a part or a chapter, the chapters nested under it, and the page it starts on. */
+interface ContentsEntry {
+  kind: BookUnit['kind'];
+  id: string;
+  title: string;
+  page: string;
+  children: ContentsEntry[];
+}
+
+/** Where each part and chapter starts, and before which a blank page puts it on a right-hand page. */
+interface PageLayout {
+  pages: Map<string, number>;
+  blankBefore: Set<number>;
+}
+
+/**
+ * Prints a book twice: first to read, from the PDF's own destinations, the page each part and
+ * chapter starts on; then with those numbers in the contents (and, for `chapter_start: right`, a
+ * blank page before each that would start on a left-hand page). The numbers sit in boxes of a fixed
+ * width, so filling them in moves nothing; the second printing is checked against them all the same.
+ */
+export async function printBook(
+  session: PageSource,
+  doc: DocumentModel,
+  templates: TemplateSet,
+  settings: PrintSettings,
+): Promise<PrintedPdf> {
+  const book = doc.book!;
+  const bodies = renderPrintUnits(doc, book.units, printMarkdown).map((html, index) =>
+    hyphenateHtml(html, book.units[index]!.lang ?? doc.metadata.lang),
+  );
+  const context = printContext(doc, templates, settings);
+  const render = (layout: PageLayout | undefined) =>
+    templates.render.printBook({
+      ...context,
+      colophon: { ...context.colophon, source: `the files of ${doc.name}` },
+      toc: contentsTree(book.units, layout?.pages),
+      units: book.units.map((unit, index) => ({
+        kind: unit.kind,
+        pageName: `unit-${index + 1}`,
+        runningHead: unit.kind === 'chapter' ? unit.title : undefined,
+        lang: unit.lang,
+        blankBefore: layout?.blankBefore.has(index) ?? false,
+        html: bodies[index],
+      })),
+    });
+  const first = await printInChrome(session, doc, templates, render(undefined), { final: false });
+  const layout = pageLayout(book, await destinationPages(first.pdf));
+  const html = render(layout);
+  const final = await printInChrome(session, doc, templates, html, { final: true });
+  checkContentsPages(book, layout, await destinationPages(final.pdf));
+  const { bytes, pages } = await finishPdf(final.pdf, doc, {
+    version: settings.version,
+    headings: headingTexts(html),
+    standard: settings.standard ?? 'pdfa-3a',
+  });
+  return { bytes, pages, warnings: [...first.refused, ...final.refused] };
+}
+
+/** The pages of the first printing, moved on by the blank pages that right-hand starts need. */
+function pageLayout(book: BookLayout, printed: Map<string, number>): PageLayout {
+  const pages = new Map<string, number>();
+  const blankBefore = new Set<number>();
+  let added = 0;
+  book.units.forEach((unit, index) => {
+    const page = printed.get(unit.headingId);
+    if (page === undefined) throw new Error(`the first printing has no destination for "${unit.headingId}"`);
+    if (book.chapterStart === 'right' && (page + added) % 2 === 0) {
+      blankBefore.add(index);
+      added += 1;
+    }
+    pages.set(unit.headingId, page + added);
+  });
+  return { pages, blankBefore };
+}
+
+function checkContentsPages(book: BookLayout, layout: PageLayout, printed: Map<string, number>): void {
+  for (const unit of book.units) {
+    const listed = layout.pages.get(unit.headingId);
+    const actual = printed.get(unit.headingId);
+    if (listed !== actual) {
+      throw new GalleyError(
+        `the contents give page ${listed} for "${unit.title}", but it was printed on page ${actual}: the template's layout changes between printings`,
+      );
+    }
+  }
+}
+
+/** Parts and chapters, each nested under the nearest one before it of a higher level. */
+function contentsTree(units: BookUnit[], pages: Map<string, number> | undefined): ContentsEntry[] {
+  const root: ContentsEntry[] = [];
+  const open: { level: number; entry: ContentsEntry }[] = [];
+  for (const unit of units) {
+    while (open.length > 0 && open.at(-1)!.level >= unit.level) open.pop();
+    const page = pages?.get(unit.headingId);
+    const entry: ContentsEntry = {
+      kind: unit.kind,
+      id: unit.headingId,
+      title: unit.title,
+      page: page === undefined ? '0' : String(page),
+      children: [],
+    };
+    (open.at(-1)?.entry.children ?? root).push(entry);
+    open.push({ level: unit.level, entry });
+  }
+  return root;
+}
