@@ -1,5 +1,5 @@
 // npm run bench: whole-process timings of galley on this machine (medians), and peak memory.
-// Usage: node scripts/bench.mjs [--articles 100] [--runs 3]
+// Usage: node scripts/bench.mjs [--articles 100] [--runs 3] [--chapters 100]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +15,8 @@ const option = (name, fallback) => {
 };
 const ARTICLES = option('articles', 100);
 const RUNS = option('runs', 3);
+/** The generated book: this many chapters of about 1,800 words, in parts of ten (180,000 words for 100). */
+const CHAPTERS = option('chapters', 100);
 
 const WORDS = (
   'the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her ' +
@@ -79,6 +81,99 @@ const CHART = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200" 
 <rect width="400" height="200" fill="#f4f1ea"/><rect x="40" y="40" width="60" height="140" fill="#6b705c"/>
 <rect x="130" y="120" width="60" height="60" fill="#a5a58d"/><rect x="220" y="160" width="60" height="20" fill="#b7b7a4"/>
 <rect x="310" y="158" width="60" height="22" fill="#cb997e"/></svg>`;
+
+const LISTING = `use std::collections::HashMap;
+
+/// Counts how often each word occurs in a text.
+pub fn word_counts(text: &str) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for word in text.split_whitespace() {
+        *counts.entry(word.to_lowercase()).or_insert(0) += 1;
+    }
+    counts
+}`;
+
+/** One chapter of the generated book: four sections of prose, a listing, a note, a link to the next chapter, an image in every tenth. */
+function chapter(index) {
+  const paragraph = (seed) => words(index * 1000 + seed, 95);
+  const section = (title, seed) => [
+    `## ${title}`,
+    '',
+    paragraph(seed),
+    '',
+    paragraph(seed + 1),
+    '',
+    paragraph(seed + 2),
+    '',
+    paragraph(seed + 3),
+    '',
+  ];
+  const next =
+    index + 1 < CHAPTERS
+      ? `Read on in [the next chapter](ch${String(index + 2).padStart(3, '0')}.md#the-argument).`
+      : 'This is the last chapter.';
+  return [
+    `# Chapter ${index + 1}: ${words(index, 4).replace(/\.$/, '')}`,
+    '',
+    paragraph(1),
+    '',
+    ...section('The argument', 10),
+    ...section('The evidence', 20),
+    '```rust',
+    LISTING,
+    '```',
+    '',
+    ...(index % 10 === 0 ? ['![A chart of the figures](chart.svg "The figures, by year")', ''] : []),
+    ...section('The objections', 30),
+    `${paragraph(40)}[^note]`,
+    '',
+    ...section('What follows', 50),
+    next,
+    '',
+    `[^note]: ${words(index + 7, 25)}`,
+    '',
+  ].join('\n');
+}
+
+/** An mdBook of CHAPTERS chapters in parts of ten; returns its folder and its chapter files in order. */
+async function writeBook(folder) {
+  const src = path.join(folder, 'src');
+  await mkdir(src, { recursive: true });
+  await writeFile(path.join(folder, 'book.toml'), '[book]\ntitle = "A generated book"\nauthors = ["galley bench"]\nlanguage = "en"\n');
+  await writeFile(path.join(src, 'chart.svg'), CHART);
+  const files = [];
+  const summary = ['# Summary', ''];
+  for (let index = 0; index < CHAPTERS; index += 1) {
+    if (index % 10 === 0) summary.push('', `# Part ${index / 10 + 1}`, '');
+    const file = `ch${String(index + 1).padStart(3, '0')}.md`;
+    await writeFile(path.join(src, file), chapter(index));
+    summary.push(`- [Chapter ${index + 1}](${file})`);
+    files.push(file);
+  }
+  await writeFile(path.join(src, 'SUMMARY.md'), `${summary.join('\n')}\n`);
+  return { folder, src, files };
+}
+
+/** pandoc writing the same book's EPUB (from the same chapter files, in order): the peer's time, or undefined without pandoc. */
+function pandocEpub(book, out) {
+  const started = process.hrtime.bigint();
+  try {
+    execFileSync('pandoc', ['-f', 'markdown', '-t', 'epub3', '--metadata', 'title=A generated book', '-o', out, ...book.files], {
+      cwd: book.src,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  } catch (error) {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function wordCount(book) {
+  let count = 0;
+  for (const file of book.files) count += (await readFile(path.join(book.src, file), 'utf8')).split(/\s+/).filter(Boolean).length;
+  return count;
+}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -154,6 +249,16 @@ async function main() {
     for (let run = 0; run < Math.max(RUNS, 5); run += 1)
       unchanged.push((await galley(['build', corpus, '-o', path.join(work, 'out'), '--jobs', '2'])).seconds);
 
+    const book = await writeBook(path.join(work, 'book'));
+    const bookArgs = ['build', book.folder, '-o', path.join(work, 'book-out'), '--force'];
+    const bookRuns = [];
+    for (let run = 0; run < RUNS; run += 1) bookRuns.push((await galley(bookArgs)).seconds);
+    const { peak: bookPeak } = await galley(bookArgs, { sampleMemory: true });
+    const bookUnchanged = (await galley(['build', book.folder, '-o', path.join(work, 'book-out')])).seconds;
+    const pandocRuns = [];
+    for (let run = 0; run < RUNS; run += 1) pandocRuns.push(pandocEpub(book, path.join(work, 'pandoc.epub')));
+    const pages = execFileSync('pdfinfo', [path.join(work, 'book-out', 'book.pdf')], { encoding: 'utf8' }).match(/^Pages:\s+(\d+)/m)?.[1];
+
     const chromium = (() => {
       try {
         return execFileSync('chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -171,6 +276,18 @@ async function main() {
     line(`${ARTICLES} generated articles, --jobs 2`, `${median(batch).toFixed(2)} s (${(ARTICLES / median(batch)).toFixed(1)} articles/s)`);
     line(`no-change rebuild of the ${ARTICLES}`, `${median(unchanged).toFixed(2)} s`);
     line('peak memory (galley and Chrome, one more batch, PSS)', `${(peak / 2 ** 20).toFixed(0)} MB`);
+    const words = await wordCount(book);
+    line(`book of ${CHAPTERS} chapters, ${words} words, ${pages} pages`, `${median(bookRuns).toFixed(2)} s (PDF and EPUB)`);
+    line('  its peak memory (galley and Chrome, PSS)', `${(bookPeak / 2 ** 20).toFixed(0)} MB`);
+    line('  its no-change rebuild', `${bookUnchanged.toFixed(2)} s`);
+    if (pandocRuns.includes(undefined)) line('  pandoc, the same book to EPUB', 'pandoc is not installed: skipped');
+    else {
+      const pandoc = median(pandocRuns);
+      line(
+        '  pandoc, the same book to EPUB only',
+        `${pandoc.toFixed(2)} s (galley both editions: ${(median(bookRuns) / pandoc).toFixed(2)} × pandoc)`,
+      );
+    }
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 # tests (the validators come from Maven Central); icc-profiles-free has the sRGB profile of PDF/A.
 debian_packages=(chromium fonts-liberation fonts-noto-cjk fonts-nanum fonts-ipafont-mincho fonts-ipafont-gothic fonts-arphic-uming
   fonts-wqy-microhei poppler-utils qpdf icc-profiles-free)
+# The benchmark (setup.sh --bench) also times pandoc, the peer it measures books against.
+[ "${1:-}" = "--bench" ] && debian_packages+=(pandoc)
 command -v java >/dev/null || debian_packages+=(default-jre-headless)
 command -v mvn >/dev/null || debian_packages+=(maven)
 missing=()

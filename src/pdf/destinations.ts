@@ -5,7 +5,11 @@ import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef } from 'pdf-lib';
  * that a link points at. This is where each heading of a book really landed.
  */
 export async function destinationPages(bytes: Uint8Array): Promise<Map<string, number>> {
-  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+  return destinationPagesOf(await PDFDocument.load(bytes, { updateMetadata: false }));
+}
+
+/** destinationPages, of a PDF loaded already. */
+export function destinationPagesOf(pdf: PDFDocument): Map<string, number> {
   const pageOf = new Map<string, number>();
   pdf.getPages().forEach((page, index) => pageOf.set(page.ref.toString(), index + 1));
   const pages = new Map<string, number>();

@@ -22,6 +22,8 @@ export interface FinishSettings {
   /** The text of each heading, for the bookmarks. */
   headings: string[];
   standard: PdfStandard;
+  /** Reads the PDF as Chrome printed it, before anything is changed (a book checks its contents' page numbers). */
+  inspect?: ((pdf: PDFDocument) => void) | undefined;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function finishPdf(
   settings: FinishSettings,
 ): Promise<{ bytes: Uint8Array; pages: number }> {
   const pdf = await PDFDocument.load(printed, { updateMetadata: false });
+  settings.inspect?.(pdf);
   await writeDocumentInformation(pdf, doc, settings);
   setOutlineTitles(pdf, settings.headings);
   repairToUnicode(pdf);

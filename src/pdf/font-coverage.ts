@@ -9,7 +9,11 @@ const REPLACEMENT_CHARACTER = '\uFFFD';
  * Whether a content stream draws glyph 0 (.notdef) of a two-byte font, as Chrome writes glyph
  * strings for its CID fonts: `<0000…>`.
  */
+const NOTDEF_IN_HEX_STRING = /<(?:[0-9a-fA-F]{4})*?0000/;
+
 export function drawsNotdefGlyph(content: string, operations: Operation[] = readOperations(content)): boolean {
+  // Most pages hold no hex string with a 0000 glyph at all: no need to look at their operators.
+  if (!NOTDEF_IN_HEX_STRING.test(content)) return false;
   return operations.some(
     ({ operator, start, end }) =>
       TEXT_SHOW.has(operator) &&

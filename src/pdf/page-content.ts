@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { decodePDFRawStream, PDFArray, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFPage } from 'pdf-lib';
 
 /**
@@ -9,11 +10,22 @@ export function rewritePageContents(pdf: PDFDocument, edit: (content: string) =>
     for (const ref of contentStreamRefs(page)) {
       const stream = pdf.context.lookup(ref);
       if (!(stream instanceof PDFRawStream)) continue;
-      const content = Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1');
+      const content = decodeContent(stream).toString('latin1');
       const edited = edit(content);
-      if (edited !== content) pdf.context.assign(ref, pdf.context.flateStream(Buffer.from(edited, 'latin1')));
+      if (edited !== content) {
+        // Node's zlib, not pdf-lib's JavaScript deflate: a book has hundreds of pages to compress again.
+        const compressed = zlib.deflateSync(Buffer.from(edited, 'latin1'));
+        pdf.context.assign(ref, pdf.context.stream(compressed, { Filter: 'FlateDecode' }));
+      }
     }
   }
+}
+
+/** A content stream's bytes: Chrome's are Flate-compressed, which Node inflates natively; anything else goes through pdf-lib. */
+function decodeContent(stream: PDFRawStream): Buffer {
+  const filter = stream.dict.get(PDFName.of('Filter'));
+  if (filter === PDFName.of('FlateDecode') && !stream.dict.has(PDFName.of('DecodeParms'))) return zlib.inflateSync(stream.contents);
+  return Buffer.from(decodePDFRawStream(stream).decode());
 }
 
 function contentStreamRefs(page: PDFPage): PDFRef[] {

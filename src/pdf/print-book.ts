@@ -3,7 +3,7 @@ import { renderPrintUnits } from '../document/render.js';
 import { GalleyError } from '../errors.js';
 import type { PageSource } from '../browser/session.js';
 import type { TemplateSet } from '../render/templates.js';
-import { destinationPages } from './destinations.js';
+import { destinationPages, destinationPagesOf } from './destinations.js';
 import { finishPdf } from './finish.js';
 import { hyphenateHtml } from './hyphenate.js';
 import { headingTexts } from './outline.js';
@@ -62,8 +62,8 @@ export async function printBook(
   const layout = pageLayout(book, await destinationPages(first.pdf));
   const html = render(layout);
   const final = await printInChrome(session, doc, templates, html, { final: true });
-  checkContentsPages(book, layout, await destinationPages(final.pdf));
   const { bytes, pages } = await finishPdf(final.pdf, doc, {
+    inspect: (pdf) => checkContentsPages(book, layout, destinationPagesOf(pdf)),
     version: settings.version,
     headings: headingTexts(html),
     standard: settings.standard ?? 'pdfa-3a',

@@ -105,7 +105,9 @@ describe('books: a folder of chapters, one edition', () => {
   it('builds each book folder into one PDF and one EPUB named after it, with a warning for each thing it left out', () => {
     const books = path.join(dir, 'books');
     expect(firstRun.filter((line) => line.startsWith('built ')).sort()).toEqual([
-      expect.stringMatching(new RegExp(`^built ${books}/course-reader: ${out}/course-reader.pdf \\(\\d+ pages\\), ${out}/course-reader.epub`)),
+      expect.stringMatching(
+        new RegExp(`^built ${books}/course-reader: ${out}/course-reader.pdf \\(\\d+ pages\\), ${out}/course-reader.epub`),
+      ),
       expect.stringMatching(new RegExp(`^built ${books}/stream-watch: ${out}/stream-watch.pdf \\(\\d+ pages\\), ${out}/stream-watch.epub`)),
     ]);
     const book = path.join(books, 'stream-watch', 'src');
@@ -168,7 +170,15 @@ describe('books: a folder of chapters, one edition', () => {
     }
     const outline = ((await pdf.getOutline()) ?? []) as Item[];
     const titles = (items: Item[]) => items.map((item) => item.title);
-    expect(titles(outline)).toEqual(['Stream Watch', 'Contents', 'Preface', 'Part I: Getting to the water', 'Part II: Measuring', 'Part III: Making sense of it', 'Glossary']);
+    expect(titles(outline)).toEqual([
+      'Stream Watch',
+      'Contents',
+      'Preface',
+      'Part I: Getting to the water',
+      'Part II: Measuring',
+      'Part III: Making sense of it',
+      'Glossary',
+    ]);
     const partOne = outline.find((item) => item.title.startsWith('Part I:'))!;
     expect(titles(partOne.items)).toEqual(['Why small streams matter', 'Choosing a site', 'Equipment']);
     const site = partOne.items.find((item) => item.title === 'Choosing a site')!;
@@ -178,8 +188,21 @@ describe('books: a folder of chapters, one edition', () => {
 
   it('carries every file the book was made from as an attachment, and meets PDF/A-3a and PDF/UA-1', async () => {
     const { stdout } = await run('pdfdetach', ['-list', streamWatch.pdf]);
-    const attached = stdout.split('\n').slice(1).map((line) => line.replace(/^\d+: /, '').trim()).filter(Boolean);
-    expect(attached).toEqual(expect.arrayContaining(['book.toml', 'src/SUMMARY.md', 'src/preface.md', 'src/part2/recording.md', 'listings/reading.rs', 'listings/field-sheet.csv']));
+    const attached = stdout
+      .split('\n')
+      .slice(1)
+      .map((line) => line.replace(/^\d+: /, '').trim())
+      .filter(Boolean);
+    expect(attached).toEqual(
+      expect.arrayContaining([
+        'book.toml',
+        'src/SUMMARY.md',
+        'src/preface.md',
+        'src/part2/recording.md',
+        'listings/reading.rs',
+        'listings/field-sheet.csv',
+      ]),
+    );
     for (const flavour of ['3a', 'ua1']) {
       const verdict = await verapdf(streamWatch.pdf, flavour);
       expect(verdict.failed, flavour).toEqual({});
@@ -207,16 +230,29 @@ describe('books: a folder of chapters, one edition', () => {
         const before = toc.slice(0, at);
         return (before.match(/<ol>/g) ?? []).length - (before.match(/<\/ol>/g) ?? []).length;
       };
-      expect([depthOf('Preface'), depthOf('Part II: Measuring'), depthOf('Flow'), depthOf('The float method'), depthOf('Glossary')]).toEqual([1, 1, 2, 3, 1]);
+      expect([
+        depthOf('Preface'),
+        depthOf('Part II: Measuring'),
+        depthOf('Flow'),
+        depthOf('The float method'),
+        depthOf('Glossary'),
+      ]).toEqual([1, 1, 2, 3, 1]);
     });
 
     it.each(['stream-watch', 'course-reader'])('%s: every link between chapters leads to a file of the book and an id in it', (name) => {
       const epub = epubs[name]!;
-      const ids = new Map([...epub.text].map(([entry, text]) => [path.posix.basename(entry), new Set([...text.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]!))]));
+      const ids = new Map(
+        [...epub.text].map(([entry, text]) => [
+          path.posix.basename(entry),
+          new Set([...text.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]!)),
+        ]),
+      );
       let links = 0;
       for (const [entry, text] of epub.text) {
         if (!/section-\d+\.xhtml$/.test(entry)) continue;
-        for (const [, href] of text.matchAll(/<a [^>]*href="([^"#:]+\.xhtml)#([^"]+)"/g).map((match) => [match[0], `${match[1]}#${match[2]}`])) {
+        for (const [, href] of text
+          .matchAll(/<a [^>]*href="([^"#:]+\.xhtml)#([^"]+)"/g)
+          .map((match) => [match[0], `${match[1]}#${match[2]}`])) {
           const [file, id] = href!.split('#');
           expect(ids.get(file!)?.has(decodeURIComponent(id!)), `${entry}: ${href}`).toBe(true);
           links += 1;
@@ -253,12 +289,18 @@ describe('books: a folder of chapters, one edition', () => {
     try {
       const lines: string[] = [];
       const began = Date.now();
-      const unchanged = await builder.run(files, lineReporter((line) => lines.push(line)));
+      const unchanged = await builder.run(
+        files,
+        lineReporter((line) => lines.push(line)),
+      );
       expect(unchanged).toMatchObject({ built: 0, unchanged: 2, failed: 0 });
       expect(Date.now() - began).toBeLessThan(1000);
       expect(builder.browserLaunches).toBe(0);
       await writeFile(path.join(books, 'course-reader', 'references.md'), '# Further reading\n\nOne more book.\n');
-      const changed = await builder.run(files, lineReporter((line) => lines.push(line)));
+      const changed = await builder.run(
+        files,
+        lineReporter((line) => lines.push(line)),
+      );
       expect(changed).toMatchObject({ built: 1, unchanged: 1, failed: 0 });
     } finally {
       await builder.close();
