@@ -125,12 +125,12 @@ function chapter(index) {
     '',
     ...(index % 10 === 0 ? ['![A chart of the figures](chart.svg "The figures, by year")', ''] : []),
     ...section('The objections', 30),
-    `${paragraph(40)}[^note]`,
+    `${paragraph(40)}[^note-${index + 1}]`,
     '',
     ...section('What follows', 50),
     next,
     '',
-    `[^note]: ${words(index + 7, 25)}`,
+    `[^note-${index + 1}]: ${words(index + 7, 25)}`,
     '',
   ].join('\n');
 }

@@ -15,15 +15,23 @@ export interface Operation {
 /** The operators that show text (ISO 32000-1, 9.4.3). */
 export const TEXT_SHOW = new Set(['Tj', 'TJ', "'", '"']);
 
-const WHITESPACE = new Set(['\0', '\t', '\n', '\f', '\r', ' ']);
-const DELIMITERS = new Set(['(', ')', '<', '>', '[', ']', '{', '}', '/', '%']);
+/** Each byte's class (ISO 32000-1, 7.2.2): regular, white-space or delimiter; looked up by char code, as the lexer runs over every byte of every page. */
+const REGULAR = 0;
+const WHITESPACE = 1;
+const DELIMITER = 2;
+const CLASS = new Uint8Array(256);
+for (const char of '\0\t\n\f\r ') CLASS[char.charCodeAt(0)] = WHITESPACE;
+for (const char of '()<>[]{}/%') CLASS[char.charCodeAt(0)] = DELIMITER;
+const classOf = (content: string, at: number): number => CLASS[content.charCodeAt(at) & 0xff]!;
+/** The first byte of a number: a sign, a point or a digit. */
+const startsNumber = (code: number): boolean => code === 0x2b || code === 0x2d || code === 0x2e || (code >= 0x30 && code <= 0x39);
 
 export function readOperations(content: string): Operation[] {
   const operations: Operation[] = [];
   let operandsStart = -1;
   for (let at = skipSpace(content, 0); at < content.length; at = skipSpace(content, at)) {
     const tokenEnd = skipToken(content, at);
-    const isOperator = isRegular(content[at]!) && !/^[+\-.\d]/.test(content[at]!);
+    const isOperator = classOf(content, at) === REGULAR && !startsNumber(content.charCodeAt(at));
     if (operandsStart < 0) operandsStart = at;
     if (!isOperator) {
       at = tokenEnd;
@@ -38,18 +46,20 @@ export function readOperations(content: string): Operation[] {
   return operations;
 }
 
-function isRegular(char: string): boolean {
-  return !WHITESPACE.has(char) && !DELIMITERS.has(char);
-}
-
 function skipSpace(content: string, from: number): number {
   let at = from;
   while (at < content.length) {
-    if (WHITESPACE.has(content[at]!)) at += 1;
-    else if (content[at] === '%') while (at < content.length && content[at] !== '\n' && content[at] !== '\r') at += 1;
+    if (classOf(content, at) === WHITESPACE) at += 1;
+    else if (content.charCodeAt(at) === 0x25) while (at < content.length && content[at] !== '\n' && content[at] !== '\r') at += 1;
     else break;
   }
   return at;
+}
+
+function skipRegular(content: string, from: number): number {
+  let end = from;
+  while (end < content.length && classOf(content, end) === REGULAR) end += 1;
+  return end;
 }
 
 /** The end of the token that starts at `at`: a name, number, operator, string, array or dictionary. */
@@ -59,14 +69,7 @@ function skipToken(content: string, at: number): number {
   if (char === '<' && content[at + 1] === '<') return skipNested(content, at, '<<', '>>');
   if (char === '<') return content.indexOf('>', at) + 1 || content.length;
   if (char === '[') return skipNested(content, at, '[', ']');
-  if (char === '/') {
-    let end = at + 1;
-    while (end < content.length && isRegular(content[end]!)) end += 1;
-    return end;
-  }
-  let end = at + 1;
-  while (end < content.length && isRegular(content[end]!)) end += 1;
-  return end;
+  return skipRegular(content, at + 1);
 }
 
 function skipLiteralString(content: string, at: number): number {

@@ -1,9 +1,11 @@
-import type { BookLayout, BookUnit, DocumentModel } from '../document/model.js';
+import os from 'node:os';
+import { PDFDocument } from 'pdf-lib';
+import type { BookLayout, BookUnit, DocumentModel, Notice } from '../document/model.js';
 import { renderPrintUnits } from '../document/render.js';
 import { GalleyError } from '../errors.js';
 import type { PageSource } from '../browser/session.js';
 import type { TemplateSet } from '../render/templates.js';
-import { destinationPages, destinationPagesOf } from './destinations.js';
+import { destinationPagesOf } from './destinations.js';
 import { finishPdf } from './finish.js';
 import { hyphenateHtml } from './hyphenate.js';
 import { headingTexts } from './outline.js';
@@ -29,7 +31,7 @@ interface PageLayout {
 
 /**
  * Prints a book twice: first to read, from the PDF's own destinations, the page each part and
- * chapter starts on; then with those numbers in the contents (and, for `chapter_start: right`, a
+ * chapter starts on (see firstPrinting); then with those numbers in the contents (and, for `chapter_start: right`, a
  * blank page before each that would start on a left-hand page). The numbers sit in boxes of a fixed
  * width, so filling them in moves nothing; the second printing is checked against them all the same.
  */
@@ -44,22 +46,30 @@ export async function printBook(
     hyphenateHtml(html, book.units[index]!.lang ?? doc.metadata.lang),
   );
   const context = printContext(doc, templates, settings);
-  const render = (layout: PageLayout | undefined) =>
+  const render = (layout: PageLayout | undefined, range: UnitRange = { from: 0, to: book.units.length }) =>
     templates.render.printBook({
       ...context,
       colophon: { ...context.colophon, source: `the files of ${doc.name}` },
+      frontMatter: range.from === 0,
+      backMatter: range.to === book.units.length,
       toc: contentsTree(book.units, layout?.pages),
-      units: book.units.map((unit, index) => ({
-        kind: unit.kind,
-        pageName: `unit-${index + 1}`,
-        runningHead: unit.kind === 'chapter' ? unit.title : undefined,
-        lang: unit.lang,
-        blankBefore: layout?.blankBefore.has(index) ?? false,
-        html: bodies[index],
-      })),
+      units: book.units.slice(range.from, range.to).map((unit, offset) => {
+        const index = range.from + offset;
+        return {
+          kind: unit.kind,
+          id: unit.headingId,
+          pageName: `unit-${index + 1}`,
+          runningHead: unit.kind === 'chapter' ? unit.title : undefined,
+          lang: unit.lang,
+          blankBefore: layout?.blankBefore.has(index) ?? false,
+          html: bodies[index],
+        };
+      }),
     });
-  const first = await printInChrome(session, doc, templates, render(undefined), { final: false });
-  const layout = pageLayout(book, await destinationPages(first.pdf));
+  const { printed, refused } = await firstPrinting(bodies, render, (html) =>
+    printInChrome(session, doc, templates, html, { final: false }),
+  );
+  const layout = pageLayout(book, printed);
   const html = render(layout);
   const final = await printInChrome(session, doc, templates, html, { final: true });
   const { bytes, pages } = await finishPdf(final.pdf, doc, {
@@ -68,7 +78,64 @@ export async function printBook(
     headings: headingTexts(html),
     standard: settings.standard ?? 'pdfa-3a',
   });
-  return { bytes, pages, warnings: [...first.refused, ...final.refused] };
+  return { bytes, pages, warnings: [...refused, ...final.refused] };
+}
+
+/** A run of parts and chapters, `to` not included. */
+interface UnitRange {
+  from: number;
+  to: number;
+}
+
+/** A book's print page is cut into about this much HTML for each first printing done at the same time. */
+const BYTES_PER_FIRST_PRINTING = 64 * 1024;
+
+/**
+ * The first printing, read only for where each part and chapter starts. Each starts on a page of
+ * its own, so a long book is printed in runs of chapters at the same time (one tab, and one CPU,
+ * each): a run's pages follow the runs before it. Only the first run has the title page and the
+ * contents, whose length does not change when their numbers are filled in.
+ */
+async function firstPrinting(
+  bodies: string[],
+  render: (layout: undefined, range: UnitRange) => string,
+  print: (html: string) => Promise<{ pdf: Uint8Array; refused: Notice[] }>,
+): Promise<{ printed: Map<string, number>; refused: Notice[] }> {
+  const total = bodies.reduce((sum, html) => sum + html.length, 0);
+  const runs = Math.max(1, Math.min(os.availableParallelism(), bodies.length, Math.ceil(total / BYTES_PER_FIRST_PRINTING)));
+  const ranges = splitEvenly(bodies, runs);
+  const results = await Promise.all(
+    ranges.map(async (range) => {
+      const { pdf, refused } = await print(render(undefined, range));
+      const loaded = await PDFDocument.load(pdf, { updateMetadata: false });
+      return { pages: loaded.getPageCount(), destinations: destinationPagesOf(loaded), refused };
+    }),
+  );
+  const printed = new Map<string, number>();
+  let before = 0;
+  for (const { pages, destinations } of results) {
+    for (const [id, page] of destinations) if (!printed.has(id)) printed.set(id, before + page);
+    before += pages;
+  }
+  return { printed, refused: results.flatMap((result) => result.refused) };
+}
+
+/** `runs` consecutive ranges of about the same length of HTML. */
+function splitEvenly(bodies: string[], runs: number): UnitRange[] {
+  const total = bodies.reduce((sum, html) => sum + html.length, 0);
+  const ranges: UnitRange[] = [];
+  let from = 0;
+  let size = 0;
+  bodies.forEach((html, index) => {
+    size += html.length;
+    const left = bodies.length - index - 1;
+    if (ranges.length < runs - 1 && size >= (total * (ranges.length + 1)) / runs && left > 0) {
+      ranges.push({ from, to: index + 1 });
+      from = index + 1;
+    }
+  });
+  ranges.push({ from, to: bodies.length });
+  return ranges;
 }
 
 /** The pages of the first printing, moved on by the blank pages that right-hand starts need. */

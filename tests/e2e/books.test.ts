@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -305,6 +305,28 @@ describe('books: a folder of chapters, one edition', () => {
     } finally {
       await builder.close();
     }
+  });
+
+  it('a long book, whose first printing is done in runs of chapters at once, still gets every page number right', async () => {
+    const book = path.join(dir, 'long');
+    const sentence = 'Each chapter of this generated book is long enough that the book is printed in runs. ';
+    const chapters = Array.from({ length: 14 }, (_, index) => `chapter-${String(index + 1).padStart(2, '0')}.md`);
+    await mkdir(book, { recursive: true });
+    await writeFile(
+      path.join(book, 'book.yaml'),
+      `title: A long book\nlang: en\nchapters:\n${chapters.map((file) => `  - ${file}\n`).join('')}`,
+    );
+    for (const [index, file] of chapters.entries()) {
+      const paragraphs = Array.from({ length: 4 + (index % 5) * 3 }, () => sentence.repeat(8).trim());
+      await writeFile(path.join(book, file), `# Chapter ${index + 1}\n\n${paragraphs.join('\n\n')}\n`);
+    }
+    const longOut = path.join(dir, 'long-out');
+    const result = await runCli('build', book, '--out', longOut, '--format', 'pdf');
+    expect(result.code, result.lines.join('\n')).toBe(0);
+    const built = await readBook(longOut, 'long');
+    expect(built.contents.map((entry) => entry.title)).toEqual(chapters.map((_, index) => `Chapter ${index + 1}`));
+    for (const { title, page } of built.contents) expect(linesOf(built.pages[page - 1]!).slice(0, 2), `page ${page}`).toContain(title);
+    expect(built.pages.length).toBeGreaterThan(40);
   });
 
   it('a chapter that fails fails its book, which writes nothing', async () => {
