@@ -1,13 +1,14 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import Token from 'markdown-it/lib/token.mjs';
+import type Token from 'markdown-it/lib/token.mjs';
+import { bylineTokens, headingTokens, MAX_HEADING_LEVEL, rebaseImages, renumberNotes, setLevels, textInline } from './chapter-tokens.js';
 import { GalleyError } from '../errors.js';
 import { isMarkdownFile } from '../sources.js';
 import { checkLinks, languageOfText, toMetadata, type LoadedDocument, type LoadOptions } from '../document/load.js';
 import { slugify } from '../document/markdown.js';
 import type { BookUnit, DocumentModel, ImageResource, Notice, SourceFile } from '../document/model.js';
 import { resolveCover, resolveImages } from '../document/resources.js';
-import { scanTokens } from '../document/scan.js';
+import { scanTokens, type TokenScan } from '../document/scan.js';
 import { splitSections } from '../document/sections.js';
 import { resolveDocumentSettings } from '../settings/resolve.js';
 import { claimIds, linkIntoBook, uniqueId, type ChapterIds } from './book-links.js';
@@ -16,8 +17,6 @@ import { originalLine, readChapter, type ChapterSource } from './chapter-source.
 import type { BookLocation } from './find.js';
 import type { BookPlan, PlanEntry } from './plan.js';
 import { readMdBook } from './summary.js';
-
-const MAX_HEADING_LEVEL = 6;
 
 /** A plan entry placed in the book: its level, and for a chapter its file. */
 type PlacedEntry = { entry: PlanEntry; level: number; file: string | undefined };
@@ -42,16 +41,7 @@ export async function loadBook(location: BookLocation, given: string, options: L
 }
 
 async function readBook(location: BookLocation, root: string, given: string, options: LoadOptions): Promise<LoadedDocument> {
-  const inRoot = (file: string) => path.join(root, path.relative(location.root, file));
-  const plan =
-    location.kind === 'yaml'
-      ? await readBookYaml(root, inRoot(location.planFile))
-      : await readMdBook({
-          ...location,
-          root,
-          planFile: inRoot(location.planFile),
-          tomlFile: location.tomlFile && inRoot(location.tomlFile),
-        });
+  const plan = await readPlan(location, root);
   const placed = await placeEntries(plan);
   const limits = { root, maxBytes: options.maxDocumentBytes };
   const chapters = await Promise.all(
@@ -64,18 +54,79 @@ async function readBook(location: BookLocation, root: string, given: string, opt
   const metadata = toMetadata(plan.metadata, plan.metadata.title ?? name, lang);
   const settings = resolveDocumentSettings({ flags: options, frontMatter: plan.metadata, blocks: [] });
 
+  const assembly = assembleUnits(placed, chapters, { root, lang });
+  const images = new Map<string, ImageResource>();
+  for (const { chapter, scan, notices } of assembly.units) {
+    if (!chapter || !scan) continue;
+    const allTokens = [...chapter.blocks, ...[...chapter.footnotes.values()].flat()];
+    const lineOf = (block: Token, breaks: number) => (block.map ? block.map[0] + chapter.bodyStartLine + breaks : undefined);
+    linkIntoBook(allTokens, assembly.idsByFile.get(chapter.path)!, assembly.idsByFile, lineOf, notices);
+    checkLinks(allTokens, scan, settings.linkBase, chapter.bodyStartLine, notices, assembly.ids);
+    for (const [src, image] of await inChapter(chapter, () => resolveImages(scan.images, root, notices, options))) images.set(src, image);
+    warnings.push(...chapter.warnings.map((notice) => ({ ...notice, file: chapter.path })));
+    warnings.push(...notices.map((notice) => ({ ...notice, line: originalLine(chapter, notice.line), file: chapter.path })));
+  }
+  const cover =
+    plan.metadata.cover === undefined
+      ? undefined
+      : await resolveCover(plan.metadata.cover, root, undefined, options.maxImageBytes, warnings).catch((error: unknown) => {
+          throw error instanceof GalleyError ? error.inFile(plan.planFile) : error;
+        });
+
+  const units = assembly.units.map(({ unit }) => unit);
+  const blocks = units.flatMap((unit) => unit.blocks);
+  const doc: DocumentModel = {
+    sourcePath: given,
+    folder: root,
+    sources: await sourceFiles(plan, chapterList, root),
+    book: { units, chapterStart: plan.chapterStart },
+    name,
+    metadata,
+    blocks,
+    sections: splitSections(blocks, metadata.title),
+    footnotes: new Map(chapterList.flatMap((chapter) => [...chapter.footnotes])),
+    images,
+    cover,
+    warnings,
+    modified: new Date(Math.max(...chapterList.map((chapter) => chapter.modified.getTime()))),
+    linkBase: settings.linkBase,
+  };
+  return { doc, settings };
+}
+
+async function readPlan(location: BookLocation, root: string): Promise<BookPlan> {
+  const inRoot = (file: string) => path.join(root, path.relative(location.root, file));
+  if (location.kind === 'yaml') return readBookYaml(root, inRoot(location.planFile));
+  return readMdBook({ ...location, root, planFile: inRoot(location.planFile), tomlFile: location.tomlFile && inRoot(location.tomlFile) });
+}
+
+/** A part or a chapter as assembled, with what its links and images are checked with. */
+interface AssembledUnit {
+  unit: BookUnit;
+  chapter?: ChapterSource | undefined;
+  scan?: TokenScan | undefined;
+  notices: Notice[];
+}
+
+/**
+ * Makes each plan entry a unit of the book: a part's heading, or a chapter's title heading, byline
+ * and blocks, its headings set below its level, its notes and ids made unique in the book.
+ */
+function assembleUnits(
+  placed: PlacedEntry[],
+  chapters: (ChapterSource | undefined)[],
+  { root, lang }: { root: string; lang: string },
+): { units: AssembledUnit[]; idsByFile: Map<string, ChapterIds>; ids: Set<string> } {
   const taken = new Set<string>();
   let nextNote = 0;
   const idsByFile = new Map<string, ChapterIds>();
-  const assembled: { unit: BookUnit; chapter?: ChapterSource; scan?: ReturnType<typeof scanTokens>; notices: Notice[] }[] = [];
-  for (const [index, { entry, level }] of placed.entries()) {
+  const units = placed.map(({ entry, level }, index): AssembledUnit => {
     const chapter = chapters[index];
     if (!chapter) {
       const title = entry.kind === 'part' ? entry.title : '';
       const headingId = uniqueId(slugify(title), taken);
       const blocks = headingTokens(level, headingId, 'part-title', textInline(title));
-      assembled.push({ unit: { kind: 'part', title, headingId, level, blocks, footnoteIds: [], lang: undefined }, notices: [] });
-      continue;
+      return { unit: { kind: 'part', title, headingId, level, blocks, footnoteIds: [], lang: undefined }, notices: [] };
     }
     const notices: Notice[] = [];
     nextNote = renumberNotes(chapter, nextNote);
@@ -93,63 +144,31 @@ async function readBook(location: BookLocation, root: string, given: string, opt
       ...bylineTokens(chapter.frontMatter.author ?? []),
       ...chapter.blocks,
     ];
-    for (const token of blocks)
-      if (token.type === 'heading_open' && chapterLang) token.meta = { ...(token.meta as object), lang: chapterLang };
+    if (chapterLang)
+      for (const token of blocks) if (token.type === 'heading_open') token.meta = { ...(token.meta as object), lang: chapterLang };
     const footnoteIds = [...chapter.footnotes.keys()];
-    const unit: BookUnit = { kind: 'chapter', title: chapter.title, headingId, level, blocks, footnoteIds, lang: chapterLang };
-    assembled.push({ unit, chapter, scan, notices });
-  }
+    return {
+      unit: { kind: 'chapter', title: chapter.title, headingId, level, blocks, footnoteIds, lang: chapterLang },
+      chapter,
+      scan,
+      notices,
+    };
+  });
+  const ids = new Set(taken);
+  for (let note = 1; note <= nextNote; note += 1) ids.add(`fn${note}`).add(`fnref${note}`);
+  return { units, idsByFile, ids };
+}
 
-  const bookIds = new Set(taken);
-  for (let note = 1; note <= nextNote; note += 1) bookIds.add(`fn${note}`).add(`fnref${note}`);
-  const images = new Map<string, ImageResource>();
-  for (const { chapter, scan, notices } of assembled) {
-    if (!chapter || !scan) continue;
-    const ids = idsByFile.get(chapter.path)!;
-    const allTokens = [...chapter.blocks, ...[...chapter.footnotes.values()].flat()];
-    const lineOf = (block: Token, breaks: number) => (block.map ? block.map[0] + chapter.bodyStartLine + breaks : undefined);
-    linkIntoBook(allTokens, ids, idsByFile, lineOf, notices);
-    checkLinks(allTokens, scan, settings.linkBase, chapter.bodyStartLine, notices, bookIds);
-    for (const [src, image] of await inChapter(chapter, () => resolveImages(scan.images, root, notices, options))) images.set(src, image);
-    warnings.push(...chapter.warnings.map((notice) => ({ ...notice, file: chapter.path })));
-    warnings.push(...notices.map((notice) => ({ ...notice, line: originalLine(chapter, notice.line), file: chapter.path })));
-  }
-  const cover =
-    plan.metadata.cover === undefined
-      ? undefined
-      : await resolveCover(plan.metadata.cover, root, undefined, options.maxImageBytes, warnings).catch((error: unknown) => {
-          throw error instanceof GalleyError ? error.inFile(plan.planFile) : error;
-        });
-
-  const units = assembled.map(({ unit }) => unit);
-  const blocks = units.flatMap((unit) => unit.blocks);
-  const footnotes = new Map(chapterList.flatMap((chapter) => [...chapter.footnotes]));
-  const sources: SourceFile[] = [
-    ...(await Promise.all(
-      plan.planFiles.map(async (file) => ({ path: file, name: path.relative(root, file), bytes: await readFile(file) })),
-    )),
-    ...chapterList.flatMap((chapter) => [
-      { path: chapter.path, name: path.relative(root, chapter.path), bytes: chapter.bytes },
-      ...chapter.included.map((file) => ({ path: file.path, name: path.relative(root, file.path), bytes: file.bytes })),
-    ]),
-  ];
-  const doc: DocumentModel = {
-    sourcePath: given,
-    folder: root,
-    sources: uniqueSources(sources),
-    book: { units, chapterStart: plan.chapterStart },
-    name,
-    metadata,
-    blocks,
-    sections: splitSections(blocks, metadata.title),
-    footnotes,
-    images,
-    cover,
-    warnings,
-    modified: new Date(Math.max(...chapterList.map((chapter) => chapter.modified.getTime()))),
-    linkBase: settings.linkBase,
-  };
-  return { doc, settings };
+/** The plan's files, each chapter and each file it includes, for the manifest and the PDF's attachments. */
+async function sourceFiles(plan: BookPlan, chapters: ChapterSource[], root: string): Promise<SourceFile[]> {
+  const planFiles = await Promise.all(
+    plan.planFiles.map(async (file) => ({ path: file, name: path.relative(root, file), bytes: await readFile(file) })),
+  );
+  const chapterFiles = chapters.flatMap((chapter) => [
+    { path: chapter.path, name: path.relative(root, chapter.path), bytes: chapter.bytes },
+    ...chapter.included.map((file) => ({ path: file.path, name: path.relative(root, file.path), bytes: file.bytes })),
+  ]);
+  return uniqueSources([...planFiles, ...chapterFiles]);
 }
 
 /** A file included by several chapters is one source. */
@@ -210,90 +229,4 @@ async function bookLanguage(chapters: ChapterSource[], warnings: Notice[]): Prom
     if (sample.length > 400) break;
   }
   return languageOfText(sample, warnings);
-}
-
-/** Note ids are numbered across the book, so that each chapter's notes keep their own. Returns the next free id. */
-function renumberNotes(chapter: ChapterSource, first: number): number {
-  if (chapter.footnotes.size === 0) return first;
-  const shift = (token: Token) => {
-    if (token.type.startsWith('footnote_') && typeof (token.meta as { id?: unknown } | null)?.id === 'number') {
-      token.meta = { ...(token.meta as object), id: (token.meta.id as number) + first };
-    }
-    for (const child of token.children ?? []) shift(child);
-  };
-  const groups = [...chapter.footnotes];
-  for (const token of chapter.blocks) shift(token);
-  for (const [, group] of groups) for (const token of group) shift(token);
-  chapter.footnotes = new Map(groups.map(([id, group]) => [id + first, group]));
-  return first + Math.max(...groups.map(([id]) => id)) + 1;
-}
-
-/** A chapter's image paths are its own folder's: they become the book folder's, where the book's images are kept. */
-function rebaseImages(tokens: Token[], chapterDir: string, root: string): void {
-  if (chapterDir === root) return;
-  for (const block of tokens) {
-    for (const child of block.children ?? []) {
-      if (child.type !== 'image') continue;
-      const src = child.attrGet('src') ?? '';
-      if (SCHEME.test(src) || src === '') continue;
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(src.replace(/[?#].*$/, ''));
-      } catch {
-        continue;
-      }
-      const relative = path.relative(root, path.resolve(chapterDir, decoded)).split(path.sep).join('/');
-      child.attrSet('src', encodeURI(relative));
-    }
-  }
-}
-
-const SCHEME = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
-
-/** Each heading of a chapter set below the chapter's own level; the level it has in the chapter is kept for splitting. */
-function setLevels(tokens: Token[], chapterLevel: number): void {
-  tokens.forEach((token, index) => {
-    if (token.type !== 'heading_open') return;
-    const written = Number(token.tag.slice(1));
-    const level = Math.min(MAX_HEADING_LEVEL, written + chapterLevel - 1);
-    token.meta = { ...(token.meta as object), sectionLevel: written };
-    token.tag = `h${level}`;
-    const close = tokens[index + 2];
-    if (close?.type === 'heading_close') close.tag = `h${level}`;
-  });
-}
-
-function headingTokens(level: number, id: string, className: string, inline: Token): Token[] {
-  const open = new Token('heading_open', `h${level}`, 1);
-  open.markup = '#'.repeat(level);
-  open.block = true;
-  open.attrs = [
-    ['id', id],
-    ['class', className],
-  ];
-  open.meta = { sectionLevel: 1 };
-  const close = new Token('heading_close', `h${level}`, -1);
-  close.markup = open.markup;
-  close.block = true;
-  return [open, inline, close];
-}
-
-function textInline(content: string): Token {
-  const inline = new Token('inline', '', 0);
-  inline.content = content;
-  const text = new Token('text', '', 0);
-  text.content = content;
-  inline.children = [text];
-  return inline;
-}
-
-/** A chapter's own authors (a collection's, a reader's), set under its title. */
-function bylineTokens(authors: string[]): Token[] {
-  if (authors.length === 0) return [];
-  const open = new Token('paragraph_open', 'p', 1);
-  open.attrs = [['class', 'chapter-byline']];
-  open.block = true;
-  const close = new Token('paragraph_close', 'p', -1);
-  close.block = true;
-  return [open, textInline(authors.join(', ')), close];
 }
