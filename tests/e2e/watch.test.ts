@@ -99,6 +99,30 @@ describe('galley watch', () => {
     expect((await readPdf(path.join(folder, 'out', 'doc-02.pdf'))).pages[0]).toContain('Saved again.');
   });
 
+  it('rebuilds a book when a chapter or a file it includes is saved', async () => {
+    const book = path.join(dir, 'book');
+    await mkdir(book, { recursive: true });
+    await writeFile(path.join(book, 'book.yaml'), 'title: Watched book\nlang: en\nchapters: [one.md, two.md]\n');
+    await writeFile(path.join(book, 'one.md'), '# One\n\nThe first chapter.\n');
+    await writeFile(path.join(book, 'two.md'), '# Two\n\n```text\n{{#include listing.txt}}\n```\n');
+    await writeFile(path.join(book, 'listing.txt'), 'first listing\n');
+    const out = path.join(dir, 'book-out');
+    const { lines, stop, watching } = startWatch({ paths: [book], outDir: out, formats: ['pdf'] });
+    const built = () => lines.filter((line) => line.startsWith(`built ${book}: `)).length;
+    try {
+      await waitFor(lines, () => built() === 1);
+      await sleep(300); // let the watcher settle
+      await writeFile(path.join(book, 'listing.txt'), 'second listing\n');
+      await waitFor(lines, () => built() === 2);
+      expect((await readPdf(path.join(out, 'book.pdf'))).pages.join('\n')).toContain('second listing');
+      await writeFile(path.join(book, 'one.md'), '# One\n\nThe first chapter, saved again.\n');
+      await waitFor(lines, () => built() === 3);
+    } finally {
+      stop.abort();
+    }
+    expect((await watching).failed).toBe(0);
+  });
+
   it('stops its first build at Ctrl-C, closes everything and exits 130', async () => {
     const folder = await corpus('interrupted', 10);
     const out = path.join(folder, 'out');
