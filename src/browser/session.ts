@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { GalleyError } from '../errors.js';
 import type { RemoteAccess } from '../net/guarded-fetch.js';
@@ -68,6 +69,8 @@ export class BrowserSession implements PageSource {
   #runFolder: Promise<RunFolder> | undefined;
   #watchdog: MemoryWatchdog | undefined;
   #lastMemoryStop = Number.NEGATIVE_INFINITY;
+  /** Processes the watchdog killed that Chrome may not have let go of yet. */
+  #killed: number[] = [];
   /** The context of photographed pages, in the browser above. */
   #photoContext: Promise<BrowserContext> | undefined;
   readonly #idle = new Map<string, Page[]>();
@@ -104,6 +107,7 @@ export class BrowserSession implements PageSource {
   /** A page for `purpose`, closed at once, and never reused, if `signal` aborts while it is in use. */
   async newPage(purpose: string, signal?: AbortSignal): Promise<Page> {
     signal?.throwIfAborted();
+    await this.#untilKilledAreGone();
     const { page, endTurn } = purpose === PHOTOGRAPHED ? await this.#takePhotoTurn(signal) : { page: await this.#takePage(purpose) };
     // Nothing but galley's own deadline may cut a document's step short.
     page.setDefaultTimeout(0);
@@ -183,10 +187,25 @@ export class BrowserSession implements PageSource {
    */
   #onMemoryStop(stop: MemoryStop): void {
     this.#lastMemoryStop = Date.now();
+    this.#killed.push(stop.pid);
     if (stop.type === 'renderer') return;
     for (const use of this.#inUse.values()) {
       if (use.purpose !== PHOTOGRAPHED && use.since <= stop.since) use.watch.fail(memoryExceeded(this.#memoryLimitBytes));
     }
+  }
+
+  /**
+   * Waits (up to the memory-stop window) until Chrome has reaped the processes the watchdog killed.
+   * Until it has, it may still hand a new page or print job to one of them (a print compositor is
+   * reused from job to job), which would then fail as if it were that page's own memory.
+   */
+  async #untilKilledAreGone(): Promise<void> {
+    const until = Date.now() + MEMORY_STOP_WINDOW_MS;
+    while (this.#killed.length > 0 && Date.now() < until) {
+      this.#killed = this.#killed.filter((pid) => existsSync(`/proc/${pid}`));
+      if (this.#killed.length > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    this.#killed = [];
   }
 
   async #takePhotoTurn(signal: AbortSignal | undefined): Promise<{ page: Page; endTurn: () => void }> {
