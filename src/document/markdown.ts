@@ -3,6 +3,7 @@ import anchor from 'markdown-it-anchor';
 import attributes from 'markdown-it-attrs';
 import footnote from 'markdown-it-footnote';
 import type Token from 'markdown-it/lib/token.mjs';
+import { useCodeBlocks } from './code.js';
 
 /** Heading ids made of letters and digits in any script, so that `#id` links survive XHTML. */
 export function slugify(text: string): string {
@@ -31,6 +32,7 @@ export function createMarkdown(): MarkdownIt {
   // markdown-it-attrs' types are written against the CommonJS typings of markdown-it.
   md.use(attributes as unknown as PluginWithOptions<{ allowedAttributes: string[] }>, { allowedAttributes: ATTRIBUTE_SYNTAX_ALLOWS });
   md.use(anchor, { slugify, tabIndex: false });
+  useCodeBlocks(md);
   reportNestingLimit(md);
   return md;
 }

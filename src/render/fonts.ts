@@ -10,10 +10,11 @@ interface FontPackage {
   weights: number[];
 }
 
-/** The print edition's faces: Source Serif 4 for text, Source Sans 3 for headings and page furniture. */
+/** The print edition's faces: Source Serif 4 for text, Source Sans 3 for headings and page furniture, Source Code Pro for code. */
 const FONT_PACKAGES: FontPackage[] = [
   { family: 'Source Serif 4', name: 'source-serif-4', weights: [400, 600, 700] },
   { family: 'Source Sans 3', name: 'source-sans-3', weights: [400, 600, 700] },
+  { family: 'Source Code Pro', name: 'source-code-pro', weights: [400, 700] },
 ];
 const STYLES = ['normal', 'italic'] as const;
 
