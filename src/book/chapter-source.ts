@@ -3,6 +3,7 @@ import type Token from 'markdown-it/lib/token.mjs';
 import { GalleyError } from '../errors.js';
 import { splitFrontMatter } from '../document/front-matter.js';
 import { highlightFences } from '../document/code.js';
+import { renderFormulas } from '../document/math.js';
 import { closeHeadingGaps } from '../document/headings.js';
 import { parseMarkdown, readMarkdownFile } from '../document/load.js';
 import { plainText } from '../document/markdown.js';
@@ -48,6 +49,7 @@ export async function readChapter(file: string, planTitle: string | undefined, l
     const tokens = parseMarkdown(expanded.text, bodyStartLine);
     const headingWarnings: Notice[] = [];
     await highlightFences(tokens, bodyStartLine, headingWarnings);
+    await renderFormulas(tokens, bodyStartLine, headingWarnings);
     const taken =
       frontMatter.title === undefined && titledByHeading(tokens, planTitle)
         ? takeTitle(tokens, bodyStartLine, planTitle === undefined ? headingWarnings : [])

@@ -7,6 +7,7 @@ import { DEFAULTS } from '../settings/defaults.js';
 import type { FrontMatter } from '../settings/front-matter-schema.js';
 import { resolveDocumentSettings, type DocumentSettingFlags, type DocumentSettings } from '../settings/resolve.js';
 import { highlightFences } from './code.js';
+import { renderFormulas } from './math.js';
 import { splitFrontMatter } from './front-matter.js';
 import { guessLanguage } from './language.js';
 import { checkMarkdownLinks, documentIds, linkProblem, resolveLink } from './links.js';
@@ -73,6 +74,7 @@ async function parseDocumentFile(sourcePath: string, options: LoadOptions): Prom
   const { frontMatter, body, bodyStartLine, keyLines, warnings } = splitFrontMatter(text);
   const tokens = parseMarkdown(body, bodyStartLine);
   await highlightFences(tokens, bodyStartLine, warnings);
+  await renderFormulas(tokens, bodyStartLine, warnings);
   if (!tokens.some((token) => token.type !== 'footnote_block_open' && token.type !== 'footnote_block_close')) {
     throw new GalleyError('the document has no text after its front matter', { line: bodyStartLine });
   }

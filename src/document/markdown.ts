@@ -4,6 +4,7 @@ import attributes from 'markdown-it-attrs';
 import footnote from 'markdown-it-footnote';
 import type Token from 'markdown-it/lib/token.mjs';
 import { useCodeBlocks } from './code.js';
+import { useMath } from './math.js';
 
 /** Heading ids made of letters and digits in any script, so that `#id` links survive XHTML. */
 export function slugify(text: string): string {
@@ -28,6 +29,7 @@ export interface MarkdownEnv {
 export function createMarkdown(): MarkdownIt {
   const md = new MarkdownIt({ html: true, typographer: true, linkify: false, xhtmlOut: true });
   md.use(footnote);
+  useMath(md);
   // `{#id .class width=50%}` after a heading, paragraph or image; before the anchors, which keep an id given so.
   // markdown-it-attrs' types are written against the CommonJS typings of markdown-it.
   md.use(attributes as unknown as PluginWithOptions<{ allowedAttributes: string[] }>, { allowedAttributes: ATTRIBUTE_SYNTAX_ALLOWS });

@@ -5,11 +5,25 @@ import sanitizeHtml from 'sanitize-html';
  * rendered passes through this sanitizer, so only these tags and attributes ever reach Chrome or
  * the EPUB: no scripts, event handlers, frames, objects, forms or styles.
  */
+/** MathML Core's elements (what Temml writes), without those that link or run anything. */
+export const MATHML_TAGS = [
+  ...['math', 'semantics', 'annotation', 'mrow', 'mi', 'mo', 'mn', 'ms', 'mtext', 'mspace', 'msup', 'msub', 'msubsup', 'mfrac'],
+  ...['msqrt', 'mroot', 'mstyle', 'mpadded', 'mphantom', 'menclose', 'munder', 'mover', 'munderover', 'mtable', 'mtr', 'mtd'],
+  ...['mlabeledtr', 'mmultiscripts', 'mprescripts', 'none', 'merror'],
+];
+export const MATHML_ATTRIBUTES = [
+  ...['xmlns', 'display', 'alttext', 'encoding', 'mathvariant', 'mathsize', 'stretchy', 'fence', 'separator', 'form', 'lspace', 'rspace'],
+  ...['width', 'height', 'depth', 'voffset', 'linethickness', 'columnalign', 'columnspacing', 'rowalign', 'rowspacing', 'columnlines'],
+  ...['rowlines', 'frame', 'displaystyle', 'scriptlevel', 'accent', 'accentunder', 'movablelimits', 'largeop', 'symmetric', 'minsize'],
+  ...['maxsize', 'notation', 'columnspan', 'rowspan'],
+];
+
 const ALLOWED_TAGS = [
   ...['p', 'br', 'hr', 'wbr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'kbd', 'samp', 'var'],
   ...['em', 'strong', 'i', 'b', 'u', 's', 'del', 'ins', 'mark', 'small', 'sub', 'sup', 'abbr', 'cite', 'q', 'dfn', 'time', 'span', 'a'],
   ...['ul', 'ol', 'li', 'dl', 'dt', 'dd', 'div', 'section', 'article', 'aside', 'header', 'footer', 'nav', 'figure', 'figcaption', 'img'],
   ...['table', 'caption', 'colgroup', 'col', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td'],
+  ...MATHML_TAGS,
 ];
 /** Tags the sanitizer drops together with everything inside them (sanitize-html's own list). */
 const DROPPED_WITH_CONTENT = ['script', 'style', 'textarea', 'option'];
@@ -34,6 +48,7 @@ export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     time: ['datetime'],
     q: ['cite'],
     blockquote: ['cite'],
+    ...Object.fromEntries(MATHML_TAGS.map((tag) => [tag, MATHML_ATTRIBUTES])),
   },
   allowedStyles: { th: ALIGNMENT, td: ALIGNMENT, img: IMAGE_SIZE },
   allowedSchemes: ['http', 'https', 'mailto'],

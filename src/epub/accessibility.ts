@@ -9,6 +9,8 @@ export interface BookFeatures {
   /** Whether every image in the text has alt text (those without are marked decorative). */
   allImagesDescribed: boolean;
   hasFootnotes: boolean;
+  /** Whether the text holds MathML (each formula with its TeX as alttext). */
+  hasMath: boolean;
 }
 
 /** schema.org accessibility metadata and the conformance claim (EPUB Accessibility 1.1), for the package document. */
@@ -45,6 +47,7 @@ export function accessibilityMetadata(book: BookFeatures): AccessibilityMetadata
       'displayTransformability',
       'ARIA',
       ...(textualIsEnough ? ['alternativeText'] : []),
+      ...(book.hasMath ? ['MathML', 'describedMath'] : []),
     ],
     hazards: book.hasMovingImages ? ['noSoundHazard', 'unknownFlashingHazard', 'unknownMotionSimulationHazard'] : ['none'],
     // WCAG 1.1.1 wants a text alternative for every image that is not decorative, and galley cannot

@@ -117,7 +117,14 @@ class GalleyEpub extends EPub {
     const a11y = accessibilityMetadata(this.#features());
     return {
       ...this.#book,
-      chapters: planned.map((chapter, index) => ({ id: chapter.id, href: chapter.href, title: chapter.title, playOrder: index + 1 })),
+      chapters: planned.map((chapter, index) => ({
+        id: chapter.id,
+        href: chapter.href,
+        title: chapter.title,
+        playOrder: index + 1,
+        // EPUB 3 wants each content document that holds MathML to say so in the manifest.
+        mathml: this.content[index]!.content.includes('<math'),
+      })),
       toc: toc.entries,
       tocDepth: toc.depth,
       images: this.#images.map(({ id, href, mediaType }) => ({ id, href, mediaType })),
@@ -137,6 +144,7 @@ class GalleyEpub extends EPub {
         mayAnimate(this.#cover.mediaType, this.#cover.bytes) || this.#images.some((image) => mayAnimate(image.mediaType, image.sanitized)),
       allImagesDescribed: everyImageDescribed(this.content.map((chapter) => chapter.content)),
       hasFootnotes: this.#doc.footnotes.size > 0,
+      hasMath: this.content.some((chapter) => chapter.content.includes('<math')),
     };
   }
 

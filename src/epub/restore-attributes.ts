@@ -1,3 +1,5 @@
+import { MATHML_ATTRIBUTES, MATHML_TAGS } from '../document/raw-html.js';
+
 /**
  * Attributes galley's sanitizer lets through that epub-gen-memory's XHTML pass drops (it keeps a
  * fixed list), by element: without them an ordered list written `3.` would restart at 1.
@@ -10,6 +12,8 @@ const DROPPED: Record<string, string[]> = {
   img: ['width', 'height'],
   q: ['cite'],
   blockquote: ['cite'],
+  // It drops every attribute of MathML, its namespace included.
+  ...Object.fromEntries(MATHML_TAGS.map((tag) => [tag, MATHML_ATTRIBUTES])),
 };
 
 const ATTRIBUTE = /\s([a-z][a-z0-9:-]*)(?:="([^"]*)")?/gi;

@@ -22,6 +22,8 @@ export interface FinishSettings {
   /** The text of each heading, for the bookmarks. */
   headings: string[];
   standard: PdfStandard;
+  /** The TeX of each formula the print page shows as MathML: their Figures become Formulas. */
+  formulas?: string[] | undefined;
   /** Reads the PDF as Chrome printed it, before anything is changed (a book checks its contents' page numbers). */
   inspect?: ((pdf: PDFDocument) => void) | undefined;
 }
@@ -49,7 +51,7 @@ export async function finishPdf(
     drawsNotdef ||= drawsNotdefGlyph(text, operations);
     return markUntaggedAsArtifacts(text, operations);
   });
-  completeTagging(pdf);
+  completeTagging(pdf, settings.formulas);
   renumberStructureIds(pdf);
   if (settings.standard === 'pdfa-3a') {
     const text = doc.sources.map((file) => file.bytes.toString('utf8')).join('\n');

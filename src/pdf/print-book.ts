@@ -10,7 +10,7 @@ import { finishPdf } from './finish.js';
 import { hyphenateHtml } from './hyphenate.js';
 import { headingTexts } from './outline.js';
 import { createPrintMarkdown } from './print-markup.js';
-import { printContext, printInChrome, type PrintedPdf, type PrintSettings } from './print.js';
+import { printContext, printInChrome, renderedFormulas, type PrintedPdf, type PrintSettings } from './print.js';
 
 const printMarkdown = createPrintMarkdown();
 
@@ -76,6 +76,7 @@ export async function printBook(
     inspect: (pdf) => checkContentsPages(book, layout, destinationPagesOf(pdf)),
     version: settings.version,
     headings: headingTexts(html),
+    formulas: renderedFormulas(doc),
     standard: settings.standard ?? 'pdfa-3a',
   });
   return { bytes, pages, warnings: [...refused, ...final.refused] };

@@ -3,6 +3,7 @@ import type { RenderRule } from 'markdown-it/lib/renderer.mjs';
 import type Token from 'markdown-it/lib/token.mjs';
 import { figureImage, useFigures } from '../document/figures.js';
 import { createMarkdown } from '../document/markdown.js';
+import { formulaLabel, type RenderedFormula } from '../document/math.js';
 
 const EXTERNAL = /^(https?|mailto):/i;
 /** Characters in three full lines of the narrowest measure (A5, about 68 a line), with some to spare. */
@@ -39,7 +40,28 @@ export function createPrintMarkdown(): MarkdownIt {
   };
   usePrintedAddresses(md);
   usePrintNotes(md);
+  useTaggedFormulas(md);
   return md;
+}
+
+/**
+ * Each formula shown as MathML is wrapped in an element with role="img" and its TeX as label:
+ * Chrome then tags it as one Figure with that alternate text, which the finishing pass makes a
+ * Formula (see tagFormulas). A formula shown as its TeX stays code.
+ */
+function useTaggedFormulas(md: MarkdownIt): void {
+  const rules = md.renderer.rules;
+  const wrap = (name: string, tag: 'span' | 'div') => {
+    const render = rules[name]!;
+    rules[name] = (tokens, index, options, env, self) => {
+      const html = render(tokens, index, options, env, self);
+      const formula = (tokens[index]!.meta as { formula?: RenderedFormula } | null)?.formula;
+      if (!formula?.mathml) return html;
+      return `<${tag} class="formula" role="img" aria-label="${md.utils.escapeHtml(formulaLabel(formula.tex))}">${html}</${tag}>${tag === 'div' ? '\n' : ''}`;
+    };
+  };
+  for (const name of ['math_inline', 'math_inline_double']) wrap(name, 'span');
+  for (const name of ['math_block', 'math_block_eqno']) wrap(name, 'div');
 }
 
 /** markdown-it's own rendering of a token, for rules that have no other to fall back on. */

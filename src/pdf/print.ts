@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { DocumentModel, Notice } from '../document/model.js';
 import type { Paper, PdfStandard } from '../settings/choices.js';
+import { formulaLabel, formulaTokens, type RenderedFormula } from '../document/math.js';
 import { renderPrintBody } from '../document/render.js';
 import { titleBlockContext } from '../render/context.js';
 import type { TemplateSet } from '../render/templates.js';
@@ -64,9 +65,19 @@ export async function printPdf(
   const { bytes, pages } = await finishPdf(printed, doc, {
     version: settings.version,
     headings: headingTexts(html),
+    formulas: renderedFormulas(doc),
     standard: settings.standard ?? 'pdfa-3a',
   });
   return { bytes, pages, warnings: refused };
+}
+
+/** The TeX of every formula the document shows as MathML. */
+export function renderedFormulas(doc: DocumentModel): string[] {
+  const tokens = [...doc.blocks, ...[...doc.footnotes.values()].flat()];
+  return formulaTokens(tokens).flatMap((token) => {
+    const formula = (token.meta as { formula?: RenderedFormula } | null)?.formula;
+    return formula?.mathml ? [formulaLabel(formula.tex)] : [];
+  });
 }
 
 /**

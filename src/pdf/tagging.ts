@@ -5,13 +5,32 @@ import { PDFArray, PDFDict, PDFHexString, PDFName, PDFRef, PDFString, type PDFDo
  * for the PDF 2.0 ones it writes (Strong, Em), list items holding only Lbl and LBody, and an
  * alternate description (/Contents) on every link annotation.
  */
-export function completeTagging(pdf: PDFDocument): void {
+export function completeTagging(pdf: PDFDocument, formulas: string[] = []): void {
   const root = pdf.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict);
   if (root) {
     mapPdf2Types(pdf, root);
-    for (const item of structElements(pdf, root).filter((element) => typeOf(element) === 'LI')) wrapListBody(pdf, item);
+    const elements = structElements(pdf, root);
+    for (const item of elements.filter((element) => typeOf(element) === 'LI')) wrapListBody(pdf, item);
+    tagFormulas(elements, formulas);
   }
   describeLinks(pdf);
+}
+
+/**
+ * Chrome tags MathML as bare NonStruct elements. The print page wraps each formula in an element
+ * with role="img" and its TeX as label, which Chrome tags as a Figure with that /Alt: each such
+ * Figure whose /Alt is one of the document's formulas becomes a Formula (PDF/UA-1 7.7).
+ */
+function tagFormulas(elements: PDFDict[], formulas: string[]): void {
+  const left = new Map<string, number>();
+  for (const tex of formulas) left.set(tex, (left.get(tex) ?? 0) + 1);
+  for (const element of elements) {
+    if (typeOf(element) !== 'Figure') continue;
+    const alt = element.lookupMaybe(PDFName.of('Alt'), PDFString, PDFHexString)?.decodeText();
+    if (alt === undefined || !left.get(alt)) continue;
+    left.set(alt, left.get(alt)! - 1);
+    element.set(PDFName.of('S'), PDFName.of('Formula'));
+  }
 }
 
 const PDF2_TYPES: Record<string, string> = { Strong: 'Span', Em: 'Span' };

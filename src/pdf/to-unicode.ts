@@ -11,8 +11,17 @@ const SUBSTITUTES = new Map([
   [0x02bb, 0x2018],
 ]);
 
+/**
+ * Code points PDF/A forbids as a glyph's text (ISO 19005-3, 6.2.11.7.2). Chrome writes U+0000 for
+ * glyphs that stand for no character, such as the pieces a math font builds a tall radical or
+ * brace from: they get a zero-width space, which extracts as nothing.
+ */
+const NO_CHARACTER = new Set([0x0000, 0xfeff, 0xfffe]);
+const ZERO_WIDTH_SPACE = 0x200b;
+
 /** The character a glyph mapped to `code` most likely stands for. */
 function preferred(code: number): number {
+  if (NO_CHARACTER.has(code)) return ZERO_WIDTH_SPACE;
   const substitute = SUBSTITUTES.get(code);
   if (substitute) return substitute;
   const canonical = [...String.fromCodePoint(code).normalize('NFC')];
@@ -75,9 +84,18 @@ function readMappings(body: string): Mapping[] | undefined {
       }
     } else {
       if (entries.includes('[')) return undefined;
-      for (const [, start, end, text] of entries.matchAll(/<([0-9a-f]+)>\s*<([0-9a-f]+)>\s*<([0-9a-f]{4})>/gi)) {
-        for (let code = hex(start!); code <= hex(end!); code += 1) {
-          mappings.push({ code: code.toString(16).padStart(start!.length, '0'), text: [hex(text!) + code - hex(start!)] });
+      // Each entry is three hex strings: the first and last code, and the text of the first, whose
+      // last unit counts up (a character outside the BMP is two units: a surrogate pair).
+      const strings = [...entries.matchAll(/<([0-9a-f]*)>/gi)].map((match) => match[1]!);
+      if (strings.length % 3 !== 0) return undefined;
+      for (let index = 0; index < strings.length; index += 3) {
+        const [start, end, text] = [strings[index]!, strings[index + 1]!, strings[index + 2]!];
+        const [first, last] = [hex(start), hex(end)];
+        if (text.length === 0 || text.length % 4 !== 0 || last < first || last - first > 0xffff) return undefined;
+        const base = units(text);
+        for (let code = first; code <= last; code += 1) {
+          const counted = [...base.slice(0, -1), base.at(-1)! + code - first];
+          mappings.push({ code: code.toString(16).padStart(start.length, '0'), text: counted });
         }
       }
     }

@@ -8,15 +8,23 @@ interface FontPackage {
   family: string;
   name: string;
   weights: number[];
+  styles?: readonly Style[];
+  /**
+   * Fontsource ships some fonts whole under one subset's name (STIX Two Math's "latin" file has
+   * all its 4,600 glyphs and its MATH table): such a face is used for every character.
+   */
+  whole?: boolean;
 }
+type Style = 'normal' | 'italic';
 
-/** The print edition's faces: Source Serif 4 for text, Source Sans 3 for headings and page furniture, Source Code Pro for code. */
+/** The print edition's faces: Source Serif 4 for text, Source Sans 3 for headings and page furniture, Source Code Pro for code, STIX Two Math for formulas. */
 const FONT_PACKAGES: FontPackage[] = [
   { family: 'Source Serif 4', name: 'source-serif-4', weights: [400, 600, 700] },
   { family: 'Source Sans 3', name: 'source-sans-3', weights: [400, 600, 700] },
   { family: 'Source Code Pro', name: 'source-code-pro', weights: [400, 700] },
+  { family: 'STIX Two Math', name: 'stix-two-math', weights: [400], styles: ['normal'], whole: true },
 ];
-const STYLES = ['normal', 'italic'] as const;
+const STYLES: readonly Style[] = ['normal', 'italic'];
 
 const require = createRequire(import.meta.url);
 
@@ -39,7 +47,7 @@ export function fontFaceCss(): string {
     const dir = fontPackageDir(font.name);
     const subsets = JSON.parse(readFileSync(path.join(dir, 'unicode.json'), 'utf8')) as Record<string, string>;
     return font.weights.flatMap((weight) =>
-      STYLES.flatMap((style) =>
+      (font.styles ?? STYLES).flatMap((style) =>
         Object.entries(subsets).map(([subset, range]) => {
           const file = path.join(dir, 'files', `${font.name}-${subset}-${weight}-${style}.woff2`);
           return [
@@ -49,7 +57,7 @@ export function fontFaceCss(): string {
             `  font-weight: ${weight};`,
             '  font-display: block;',
             `  src: url("${pathToFileURL(file).href}") format("woff2");`,
-            `  unicode-range: ${range};`,
+            ...(font.whole ? [] : [`  unicode-range: ${range};`]),
             '}',
           ].join('\n');
         }),

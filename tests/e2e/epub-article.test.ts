@@ -155,10 +155,14 @@ describe('the article as an e-book', () => {
 
   it('styles for e-readers: relative sizes, no fonts, no colours but in code blocks (which bring their own background)', () => {
     const css = new TextDecoder().decode(epub.bytes.get('OEBPS/style.css'));
-    const rules = [...css.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/([^{}]+)\{([^}]*)\}/g)].map(([, selector, body]) => ({ selector: selector!.trim(), body: body! }));
+    const rules = [...css.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/([^{}]+)\{([^}]*)\}/g)].map(([, selector, body]) => ({
+      selector: selector!.trim(),
+      body: body!,
+    }));
     const coloured = rules.filter((rule) => /(?:^|[\s;])(?:color|background(?:-color)?)\s*:/.test(rule.body));
     expect(coloured.length).toBeGreaterThan(0);
-    for (const rule of coloured) expect(rule.selector).toMatch(/^(?:pre\b[^,]*|\.hljs-[\w-]+(?:\.[\w-]+)?)(?:,\s*(?:pre\b[^,]*|\.hljs-[\w-]+(?:\.[\w-]+)?))*$/);
+    for (const rule of coloured)
+      expect(rule.selector).toMatch(/^(?:pre\b[^,]*|\.hljs-[\w-]+(?:\.[\w-]+)?)(?:,\s*(?:pre\b[^,]*|\.hljs-[\w-]+(?:\.[\w-]+)?))*$/);
     expect(rules.find((rule) => rule.selector === 'pre')?.body).toMatch(/background: #f4f4f1;.*color: #1b1b1b/);
     expect(css).not.toMatch(/font-family|@font-face/);
     for (const [, value] of css.matchAll(/font-size:\s*([^;}]+)/g)) expect(value).toMatch(/^\d*\.?\d+(?:em|rem|%)\s*$/);

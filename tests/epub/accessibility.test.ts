@@ -8,7 +8,13 @@ import {
 } from '../../src/epub/accessibility.js';
 import { GALLEY_VERSION } from '../../src/version.js';
 
-const STILL_AND_DESCRIBED: BookFeatures = { imageTypes: [], hasMovingImages: false, allImagesDescribed: true, hasFootnotes: false };
+const STILL_AND_DESCRIBED: BookFeatures = {
+  imageTypes: [],
+  hasMovingImages: false,
+  allImagesDescribed: true,
+  hasFootnotes: false,
+  hasMath: false,
+};
 const encode = (text: string) => new TextEncoder().encode(text);
 
 describe('accessibility metadata', () => {
@@ -31,6 +37,7 @@ describe('accessibility metadata', () => {
       hasMovingImages: false,
       allImagesDescribed: false,
       hasFootnotes: true,
+      hasMath: false,
     });
     expect(metadata.accessModesSufficient).toEqual(['textual,visual']);
     expect(metadata.features).not.toContain('alternativeText');

@@ -14,6 +14,7 @@ const STILL_AND_DESCRIBED: BookFeatures = {
   hasMovingImages: false,
   allImagesDescribed: true,
   hasFootnotes: false,
+  hasMath: false,
 };
 
 const parser = new XMLParser({

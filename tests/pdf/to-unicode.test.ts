@@ -19,6 +19,17 @@ describe('repairCMap', () => {
     expect(repairCMap(cmap)).toContain('<0005> <3008>\n<0006> <00C5>');
   });
 
+  it('gives a glyph that stands for no character (a piece of a tall radical) a zero-width space, as PDF/A wants', () => {
+    const cmap = `${HEAD}2 beginbfchar\n<062F> <0000>\n<0630> <FEFF>\nendbfchar\n${TAIL}`;
+    expect(repairCMap(cmap)).toContain('<062F> <200B>\n<0630> <200B>');
+  });
+
+  it('reads ranges whose text lies outside the BMP, counting up the low surrogate, next to ordinary ones', () => {
+    const cmap = `${HEAD}2 beginbfrange\n<0BF7> <0BF8> <D835DC34>\n<0C00> <0C01> <0041>\nendbfrange\n1 beginbfchar\n<0001> <02BC>\nendbfchar\n${TAIL}`;
+    const entries = [...repairCMap(cmap).matchAll(/<([0-9A-F]+)> <([0-9A-F]+)>/g)].map(([, code, text]) => `${code}=${text}`);
+    expect(entries.slice(1)).toEqual(['0BF7=D835DC34', '0BF8=D835DC35', '0C00=0041', '0C01=0042', '0001=2019']);
+  });
+
   it('keeps the width of one-byte codes (Type 3 fonts)', () => {
     const cmap = `${HEAD}1 beginbfchar\n<41> <02BC>\nendbfchar\n${TAIL}`;
     expect(repairCMap(cmap)).toContain('<41> <2019>');
