@@ -135,6 +135,35 @@ function chapter(index) {
   ].join('\n');
 }
 
+const SNIPPETS = {
+  rust: 'fn mean(values: &[f64]) -> f64 {\n    values.iter().sum::<f64>() / values.len() as f64 // the arithmetic mean\n}',
+  python: 'def mean(values: list[float]) -> float:\n    """The arithmetic mean."""\n    return sum(values) / len(values)',
+  javascript: 'export const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;',
+  sql: "SELECT site, AVG(temp) AS mean FROM readings WHERE taken_at >= '2024-01-01' GROUP BY site;",
+  bash: 'for sheet in sheets/*.csv; do\n  python3 mean.py "$sheet" || echo "failed: $sheet" >&2\ndone',
+};
+const FORMULAS = [
+  '\\bar{x} = \\frac{1}{n}\\sum_{i=1}^{n} x_i',
+  'Q = A\\,\\bar{v}',
+  '\\sigma = \\sqrt{\\frac{\\sum (x_i - \\bar{x})^2}{n-1}}',
+  'e^{i\\pi} + 1 = 0',
+];
+
+/** A technical document: 30 code blocks in five languages and 20 formulas (10 inline, 10 displayed) among prose. */
+function technical(edit = '') {
+  const parts = ['---', 'title: A technical document', 'lang: en', '---', ''];
+  const languages = Object.keys(SNIPPETS);
+  for (let index = 0; index < 30; index += 1) {
+    if (index % 6 === 0) parts.push(`## Part ${index / 6 + 1}`, '');
+    const formula = FORMULAS[index % FORMULAS.length];
+    parts.push(`${words(index, 40)}${index < 10 ? ` With $${formula}$ in the text.` : ''}${edit}`, '');
+    if (index < 10) parts.push('$$', FORMULAS[(index + 1) % FORMULAS.length], '$$', '');
+    const language = languages[index % languages.length];
+    parts.push(`\`\`\`${language}`, SNIPPETS[language], '```', '');
+  }
+  return parts.join('\n');
+}
+
 /** An mdBook of CHAPTERS chapters in parts of ten; returns its folder and its chapter files in order. */
 async function writeBook(folder) {
   const src = path.join(folder, 'src');
@@ -249,6 +278,18 @@ async function main() {
     for (let run = 0; run < Math.max(RUNS, 5); run += 1)
       unchanged.push((await galley(['build', corpus, '-o', path.join(work, 'out'), '--jobs', '2'])).seconds);
 
+    const technicalFile = path.join(work, 'technical', 'technical.md');
+    await mkdir(path.dirname(technicalFile), { recursive: true });
+    await writeFile(technicalFile, technical());
+    const technicalArgs = ['build', technicalFile, '-o', path.join(work, 'technical-out')];
+    const technicalCold = [];
+    for (let run = 0; run < Math.max(RUNS, 5); run += 1) technicalCold.push((await galley([...technicalArgs, '--force'])).seconds);
+    const technicalEdited = [];
+    for (let run = 0; run < Math.max(RUNS, 5); run += 1) {
+      await writeFile(technicalFile, technical(` Edit ${run}.`));
+      technicalEdited.push((await galley(technicalArgs)).seconds);
+    }
+
     const book = await writeBook(path.join(work, 'book'));
     const bookArgs = ['build', book.folder, '-o', path.join(work, 'book-out'), '--force'];
     const bookRuns = [];
@@ -276,6 +317,8 @@ async function main() {
     line(`${ARTICLES} generated articles, --jobs 2`, `${median(batch).toFixed(2)} s (${(ARTICLES / median(batch)).toFixed(1)} articles/s)`);
     line(`no-change rebuild of the ${ARTICLES}`, `${median(unchanged).toFixed(2)} s`);
     line('peak memory (galley and Chrome, one more batch, PSS)', `${(peak / 2 ** 20).toFixed(0)} MB`);
+    line('technical document (30 code blocks, 20 formulas)', `${median(technicalCold).toFixed(2)} s cold`);
+    line('  its rebuild after one edit', `${median(technicalEdited).toFixed(2)} s`);
     const words = await wordCount(book);
     line(`book of ${CHAPTERS} chapters, ${words} words, ${pages} pages`, `${median(bookRuns).toFixed(2)} s (PDF and EPUB)`);
     line('  its peak memory (galley and Chrome, PSS)', `${(bookPeak / 2 ** 20).toFixed(0)} MB`);
