@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { codeLines, fenceLanguage, highlightFences, MAX_HIGHLIGHTED_BYTES } from '../../src/document/code.js';
-import { createMarkdown } from '../../src/document/markdown.js';
-import type { Notice } from '../../src/document/model.js';
+import { renderAfter } from '../helpers/markdown.js';
 
-const md = createMarkdown();
-
-async function render(markdown: string): Promise<{ html: string; warnings: Notice[] }> {
-  const tokens = md.parse(markdown, {});
-  const warnings: Notice[] = [];
-  await highlightFences(tokens, 1, warnings);
-  return { html: md.renderer.render(tokens, md.options, {}), warnings };
-}
+const render = (markdown: string) => renderAfter(highlightFences, markdown);
 
 describe('code blocks', () => {
   it('names the language from the info string, without attributes', () => {

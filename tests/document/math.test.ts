@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createMarkdown } from '../../src/document/markdown.js';
 import { renderFormulas } from '../../src/document/math.js';
-import type { Notice } from '../../src/document/model.js';
+import { renderAfter } from '../helpers/markdown.js';
 
-const md = createMarkdown();
-
-async function render(markdown: string): Promise<{ html: string; warnings: Notice[] }> {
-  const tokens = md.parse(markdown, {});
-  const warnings: Notice[] = [];
-  await renderFormulas(tokens, 1, warnings);
-  return { html: md.renderer.render(tokens, md.options, {}), warnings };
-}
+const render = (markdown: string) => renderAfter(renderFormulas, markdown);
 
 describe('formulas', () => {
   it('turns $…$, \\(…\\), $$…$$ and \\[…\\] into MathML with the TeX as alttext and annotation', async () => {
