@@ -209,7 +209,7 @@ describe('an mdBook', () => {
     const { doc } = await load();
     const html = renderPrintUnits(doc, doc.book!.units).join('');
     const item =
-      '<code class="language-rust"><span class="line"><span class="hljs-keyword">fn</span> <span class="hljs-title function_">item</span>() {}\n</span></code></pre>';
+      '<code class="language-rust"><span class="hljs-keyword">fn</span> <span class="hljs-title function_">item</span>() {}\n</code></pre>';
     expect(html.split(item)).toHaveLength(3);
     expect(html).toContain(`${item}\n<p>Written {{#include x.rs}} stays, {{#title Other}} warns.`);
     expect(doc.warnings.filter((notice) => notice.line).map((notice) => [notice.line, notice.message])).toEqual([

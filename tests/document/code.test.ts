@@ -12,17 +12,20 @@ describe('code blocks', () => {
   });
 
   it('closes a highlighted span at the end of each line and opens it again on the next', () => {
-    expect(codeLines('<span class="hljs-comment">/* one\ntwo */</span> x\n')).toBe(
+    expect(codeLines('<span class="hljs-comment">/* one\ntwo */</span> x\n', true)).toBe(
       '<span class="line"><span class="hljs-comment">/* one</span>\n</span><span class="line"><span class="hljs-comment">two */</span> x\n</span>',
     );
+    // Unnumbered, only a line that may wrap gets a box of its own.
+    const long = `${'x'.repeat(61)}`;
+    expect(codeLines(`short\n${long}\n`)).toBe(`short\n<span class="line long">${long}\n</span>`);
   });
 
   it('colours a known language at build time, and sets an unknown one or plain text as written', async () => {
     const { html } = await render('```python\nif x:\n    pass  # done\n```\n\n```nonesuch\n<b>\n```\n\n```\nplain\n```\n');
-    expect(html).toContain('<pre><code class="language-python"><span class="line"><span class="hljs-keyword">if</span> x:\n</span>');
+    expect(html).toContain('<pre><code class="language-python"><span class="hljs-keyword">if</span> x:\n');
     expect(html).toContain('<span class="hljs-comment"># done</span>');
-    expect(html).toContain('<pre><code class="language-nonesuch"><span class="line">&lt;b&gt;\n</span></code></pre>');
-    expect(html).toContain('<pre><code><span class="line">plain\n</span></code></pre>');
+    expect(html).toContain('<pre><code class="language-nonesuch">&lt;b&gt;\n</code></pre>');
+    expect(html).toContain('<pre><code>plain\n</code></pre>');
   });
 
   it('puts the fence attributes on the <pre>: {.numberLines}', async () => {
