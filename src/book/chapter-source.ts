@@ -37,7 +37,7 @@ export interface ChapterSource {
 
 /** Reads a chapter: its front matter, its includes expanded, its Markdown parsed; lines stay those of the file. */
 export async function readChapter(file: string, planTitle: string | undefined, limits: IncludeLimits): Promise<ChapterSource> {
-  const { bytes, modified, frontMatter, body, bodyStartLine, keyLines, warnings, expanded } = await inFile(file, async () => {
+  const { bytes, modified, frontMatter, bodyStartLine, keyLines, warnings, expanded } = await inFile(file, async () => {
     const read = await readMarkdownFile(file, limits.maxBytes);
     const split = splitFrontMatter(read.text);
     return { ...read, ...split, expanded: await expandIncludes(split.body, file, split.bodyStartLine, limits) };

@@ -104,7 +104,7 @@ function summaryEntries(tokens: Token[], planFile: string, warn: (notice: { line
       listStack.pop();
     } else if (token.type === 'inline') {
       const into = listStack.at(-1)?.entries ?? top;
-      const found = chapterLinks(token, line, planFile, warn);
+      const found = chapterLinks(token, line, planFile);
       const draft = DRAFT_CHAPTER.exec(token.content.trim());
       if (draft) warn({ line, message: `"${draft[1]}" is a draft chapter (it has no file): it is left out` });
       else if (listStack.length > 0 && found.length === 0 && token.content.trim() !== '')
@@ -119,12 +119,7 @@ function summaryEntries(tokens: Token[], planFile: string, warn: (notice: { line
   return top;
 }
 
-function chapterLinks(
-  inline: Token,
-  firstLine: number,
-  planFile: string,
-  warn: (notice: { line: number; message: string }) => void,
-): PlanEntry[] {
+function chapterLinks(inline: Token, firstLine: number, planFile: string): PlanEntry[] {
   const found: PlanEntry[] = [];
   const children = inline.children ?? [];
   let line = firstLine;

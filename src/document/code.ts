@@ -95,7 +95,7 @@ function visibleLength(html: string): number {
 
 /** Fenced code as `<pre><code>`, line by line, coloured when highlightFences coloured it; the fence's `{…}` attributes go on the `<pre>`. */
 export function useCodeBlocks(md: MarkdownIt): void {
-  md.renderer.rules.fence = (tokens, index, options, _env, self) => {
+  md.renderer.rules.fence = (tokens, index, _options, _env, self) => {
     const token = tokens[index]!;
     const language = fenceLanguage(token.info);
     const highlighted = (token.meta as { highlighted?: string } | null)?.highlighted;
