@@ -45,9 +45,16 @@ export function useMath(md: MarkdownIt): void {
   for (const name of BLOCK) md.renderer.rules[name] = (tokens, index) => render(tokens[index]!, true);
 }
 
+/** Every formula of the document, in reading order, with the block it is in (whose line it is reported at). */
+function formulasIn(tokens: Token[]): { token: Token; block: Token }[] {
+  return tokens.flatMap((block) =>
+    (BLOCK.has(block.type) ? [block] : (block.children ?? []).filter((child) => INLINE.has(child.type))).map((token) => ({ token, block })),
+  );
+}
+
 /** Every formula of the document, in reading order (blocks and inline ones). */
 export function formulaTokens(tokens: Token[]): Token[] {
-  return tokens.flatMap((token) => (BLOCK.has(token.type) ? [token] : (token.children ?? []).filter((child) => INLINE.has(child.type))));
+  return formulasIn(tokens).map(({ token }) => token);
 }
 
 /**
@@ -56,31 +63,24 @@ export function formulaTokens(tokens: Token[]): Token[] {
  * naming its line, and is shown as written.
  */
 export async function renderFormulas(tokens: Token[], bodyStartLine: number, warnings: Notice[]): Promise<void> {
-  const formulas = formulaTokens(tokens);
+  const formulas = formulasIn(tokens);
   if (formulas.length === 0) return;
   const temml = (await import('temml')).default as Temml;
-  const lineOf = (token: Token) => (token.map?.[0] ?? 0) + bodyStartLine;
-  for (const block of tokens) {
-    const inBlock = BLOCK.has(block.type) ? [block] : (block.children ?? []).filter((child) => INLINE.has(child.type));
-    for (const token of inBlock) {
-      const tex = token.content.trim();
-      const problem = formulaProblem(tex);
-      let mathml: string | undefined;
-      let message = problem;
-      if (!problem) {
-        try {
-          mathml = withNamespace(
-            temml.renderToString(tex, { displayMode: BLOCK.has(token.type), annotate: true, throwOnError: true, trust: false }),
-            tex,
-          );
-        } catch (error) {
-          message =
-            error instanceof RangeError ? 'it is nested too deeply' : (error as Error).message.replace(/^ParseError:\s*/, '').trim();
-        }
+  for (const { token, block } of formulas) {
+    const tex = token.content.trim();
+    let mathml: string | undefined;
+    let message = formulaProblem(tex);
+    if (!message) {
+      try {
+        const options = { displayMode: BLOCK.has(token.type), annotate: true, throwOnError: true, trust: false };
+        mathml = withNamespace(temml.renderToString(tex, options), tex);
+      } catch (error) {
+        message = error instanceof RangeError ? 'it is nested too deeply' : (error as Error).message.replace(/^ParseError:\s*/, '').trim();
       }
-      if (message) warnings.push({ line: lineOf(block), message: `the formula "${shorten(tex)}" is shown as TeX: ${message}` });
-      token.meta = { ...(token.meta as object | null), formula: { tex, mathml } satisfies RenderedFormula };
     }
+    const line = (block.map?.[0] ?? 0) + bodyStartLine;
+    if (message) warnings.push({ line, message: `the formula "${shorten(tex)}" is shown as TeX: ${message}` });
+    token.meta = { ...(token.meta as object | null), formula: { tex, mathml } satisfies RenderedFormula };
   }
 }
 

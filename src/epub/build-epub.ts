@@ -50,6 +50,10 @@ export async function buildEpub(doc: DocumentModel, templates: TemplateSet, sett
   return { bytes, chapters: planned.length, warnings: cover.warnings };
 }
 
+function holdsMath(xhtml: string): boolean {
+  return xhtml.includes('<math');
+}
+
 /** Raster images are compressed already: storing them as they are saves the time of deflating them again. */
 function packing(mediaType: string): { compression: 'STORE' | 'DEFLATE' } {
   return { compression: mediaType === 'image/svg+xml' ? 'DEFLATE' : 'STORE' };
@@ -123,7 +127,7 @@ class GalleyEpub extends EPub {
         title: chapter.title,
         playOrder: index + 1,
         // EPUB 3 wants each content document that holds MathML to say so in the manifest.
-        mathml: this.content[index]!.content.includes('<math'),
+        mathml: holdsMath(this.content[index]!.content),
       })),
       toc: toc.entries,
       tocDepth: toc.depth,
@@ -144,7 +148,7 @@ class GalleyEpub extends EPub {
         mayAnimate(this.#cover.mediaType, this.#cover.bytes) || this.#images.some((image) => mayAnimate(image.mediaType, image.sanitized)),
       allImagesDescribed: everyImageDescribed(this.content.map((chapter) => chapter.content)),
       hasFootnotes: this.#doc.footnotes.size > 0,
-      hasMath: this.content.some((chapter) => chapter.content.includes('<math')),
+      hasMath: this.content.some((chapter) => holdsMath(chapter.content)),
     };
   }
 

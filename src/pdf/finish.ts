@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AFRelationship, PDFDocument, PDFName } from 'pdf-lib';
 import { sha256 } from '../output/manifest.js';
+import { isMarkdownFile } from '../sources.js';
 import { editionDates } from '../document/dates.js';
 import type { DocumentModel } from '../document/model.js';
 import type { PdfStandard } from '../settings/choices.js';
@@ -64,8 +65,8 @@ export async function finishPdf(
 }
 
 function mimeTypeOf(name: string): string {
+  if (isMarkdownFile(name)) return 'text/markdown';
   const extension = path.extname(name).toLowerCase();
-  if (extension === '.md' || extension === '.markdown') return 'text/markdown';
   if (extension === '.yaml' || extension === '.yml') return 'application/yaml';
   if (extension === '.toml') return 'application/toml';
   return 'text/plain';
