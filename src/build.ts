@@ -4,7 +4,9 @@ import pLimit from 'p-limit';
 import { loadBook } from './book/load-book.js';
 import { findBook } from './book/find.js';
 import { documentName, loadDocumentAndSettings, type LoadedDocument, type LoadOptions } from './document/load.js';
-import type { DocumentModel } from './document/model.js';
+import { diagramFences } from './document/diagrams.js';
+import type { DocumentModel, Notice } from './document/model.js';
+import type { DiagramCache } from './diagrams/diagram-cache.js';
 import { describeError, GalleyError } from './errors.js';
 import { RemoteImageCache } from './net/remote-images.js';
 import { optionsInOutputs, type BuildOptions } from './settings/build-options.js';
@@ -30,6 +32,9 @@ import { collectSources } from './sources.js';
 import { GALLEY_VERSION } from './version.js';
 
 export type { BuildSummary, DocumentResult } from './report/reporter.js';
+
+/** Where, in the output folder, drawn diagrams are kept for the next build. */
+export const DIAGRAM_CACHE_DIR = path.join('.galley-cache', 'diagrams');
 
 /** Builds every document the paths name; see Builder. */
 export async function build(options: BuildOptions, reporter: Reporter, stop?: AbortSignal): Promise<BuildSummary> {
@@ -73,6 +78,7 @@ export class Builder {
   readonly #session: BrowserSession;
   readonly #remoteImages: RemoteImageCache | undefined;
   readonly #loadOptions: LoadOptions;
+  #diagramCache: DiagramCache | undefined;
 
   private constructor(
     private readonly options: BuildOptions,
@@ -184,9 +190,6 @@ export class Builder {
         });
         const inputsSha256 = sha256(JSON.stringify(inputs));
         const manifestFile = manifestPath(this.options.outDir, doc.name);
-        const warnings = doc.warnings.map(
-          (notice) => `${notice.file ?? file}${notice.line ? `:${notice.line}` : ''}: warning: ${notice.message}`,
-        );
         const { manifest: previous } = await readManifest(manifestFile);
         if (!force && previous && (await isUpToDate(previous, inputsSha256, this.options.outDir))) {
           const archive = await this.#archive(doc, () => builtEdition(this.options.outDir, previous, manifestFile));
@@ -203,6 +206,9 @@ export class Builder {
         // All or nothing, the manifest last: a commit cut short leaves the old manifest, and a rebuild.
         await commitOutputs([...made.pending, ...archive.copies, manifestOutput]);
         const outputs = made.records.map((record) => ({ ...record, path: path.join(this.options.outDir, record.file) }));
+        const warnings = doc.warnings.map(
+          (notice) => `${notice.file ?? file}${notice.line ? `:${notice.line}` : ''}: warning: ${notice.message}`,
+        );
         const allWarnings = [...warnings, ...made.warnings.map((line) => `${file}: warning: ${line}`), ...archive.warnings];
         return { source: file, status: 'built', outputs, warnings: allWarnings, ms: Date.now() - began };
       });
@@ -230,6 +236,7 @@ export class Builder {
     pages: PageSource,
   ): Promise<{ pending: PendingOutput[]; records: OutputRecord[]; warnings: string[] }> {
     const formats = this.options.formats;
+    doc.warnings.push(...(await this.#drawDiagrams(doc, pages)));
     // Loaded here, while the browser starts: an unchanged folder never needs them.
     const [{ printPdf }, { buildEpub }] = await Promise.all([import('./pdf/print.js'), import('./epub/build-epub.js')]);
     const [pdf, epub] = await Promise.all([
@@ -249,6 +256,14 @@ export class Builder {
     if (epub) add('epub', epub.bytes, { chapters: epub.chapters });
     const warnings = [...(pdf?.warnings ?? []), ...(epub?.warnings ?? [])].map((notice) => notice.message);
     return { pending, records, warnings };
+  }
+
+  /** Draws the document's diagrams into its images; a document without any loads nothing for them. */
+  async #drawDiagrams(doc: DocumentModel, pages: PageSource): Promise<Notice[]> {
+    if (diagramFences(doc.blocks, doc.footnotes.values()).length === 0) return [];
+    const { drawDiagrams, DiagramCache: Cache } = await import('./diagrams/draw-diagrams.js');
+    this.#diagramCache ??= new Cache(path.join(this.options.outDir, DIAGRAM_CACHE_DIR));
+    return drawDiagrams(doc, pages, this.#diagramCache);
   }
 
   async close(): Promise<void> {

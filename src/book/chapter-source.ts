@@ -3,6 +3,7 @@ import type Token from 'markdown-it/lib/token.mjs';
 import { GalleyError } from '../errors.js';
 import { splitFrontMatter } from '../document/front-matter.js';
 import { highlightFences } from '../document/code.js';
+import { markDiagrams } from '../document/diagrams.js';
 import { renderFormulas } from '../document/math.js';
 import { closeHeadingGaps } from '../document/headings.js';
 import { parseMarkdown, readMarkdownFile } from '../document/load.js';
@@ -50,6 +51,7 @@ export async function readChapter(file: string, planTitle: string | undefined, l
     const headingWarnings: Notice[] = [];
     await highlightFences(tokens, bodyStartLine, headingWarnings);
     await renderFormulas(tokens, bodyStartLine, headingWarnings);
+    markDiagrams(tokens, bodyStartLine, (line) => ({ file, line: chapterLine(line)! }));
     const taken =
       frontMatter.title === undefined && titledByHeading(tokens, planTitle)
         ? takeTitle(tokens, bodyStartLine, planTitle === undefined ? headingWarnings : [])

@@ -1,5 +1,6 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { diagramFences, diagramPlace } from '../document/diagrams.js';
 import type Token from 'markdown-it/lib/token.mjs';
 import { bylineTokens, headingTokens, MAX_HEADING_LEVEL, rebaseImages, renumberNotes, setLevels, textInline } from './chapter-tokens.js';
 import { GalleyError } from '../errors.js';
@@ -33,6 +34,9 @@ export async function loadBook(location: BookLocation, given: string, options: L
   try {
     const loaded = await readBook(location, root, given, options);
     for (const notice of loaded.doc.warnings) notice.file = shown(notice.file);
+    for (const place of diagramFences(loaded.doc.blocks, loaded.doc.footnotes.values()).map(diagramPlace)) {
+      if (place) place.file = shown(place.file);
+    }
     return loaded;
   } catch (error) {
     if (error instanceof GalleyError && error.file) throw new GalleyError(error.message, { file: shown(error.file), line: error.line });

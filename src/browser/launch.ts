@@ -84,9 +84,9 @@ export async function killBrowser(browser: Browser): Promise<void> {
 }
 
 /** Leaves a remote browser, which is someone else's, as it was found: closes what galley opened in it, and disconnects. */
-export async function leaveBrowser(browser: Browser, pages: Page[], context: Promise<BrowserContext> | undefined): Promise<void> {
+export async function leaveBrowser(browser: Browser, pages: Page[], contexts: Promise<BrowserContext>[]): Promise<void> {
   await withinGrace(Promise.all(pages.map((page) => page.close().catch(() => undefined))));
-  await withinGrace(context?.then((opened) => opened.close()) ?? Promise.resolve());
+  await withinGrace(Promise.all(contexts.map((context) => context.then((opened) => opened.close()))));
   await browser.disconnect();
 }
 

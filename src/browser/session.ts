@@ -16,6 +16,15 @@ import { RunFolder } from './run-folder.js';
  */
 export const PHOTOGRAPHED = 'photographed';
 
+/**
+ * The purpose of pages that draw diagrams: the only pages where JavaScript runs (mermaid's own
+ * bundle), so they too live in a browser context of their own, apart from every document's pages.
+ */
+export const DRAWING = 'drawing';
+
+/** The purposes whose pages live in a browser context of their own. */
+const OWN_CONTEXT = [PHOTOGRAPHED, DRAWING];
+
 /** A crash this soon after the watchdog killed a process is put down to that process's memory. */
 const MEMORY_STOP_WINDOW_MS = 2_000;
 
@@ -71,8 +80,8 @@ export class BrowserSession implements PageSource {
   #lastMemoryStop = Number.NEGATIVE_INFINITY;
   /** Processes the watchdog killed that Chrome may not have let go of yet. */
   #killed: number[] = [];
-  /** The context of photographed pages, in the browser above. */
-  #photoContext: Promise<BrowserContext> | undefined;
+  /** The contexts of photographed and drawing pages, in the browser above. */
+  readonly #contexts = new Map<string, Promise<BrowserContext>>();
   readonly #idle = new Map<string, Page[]>();
   readonly #inUse = new Map<Page, InUse>();
   /** Every open page the session made, idle or in use, with its purpose. */
@@ -177,7 +186,7 @@ export class BrowserSession implements PageSource {
 
   #crashReason(purpose: string): GalleyError {
     if (Date.now() - this.#lastMemoryStop < MEMORY_STOP_WINDOW_MS) return memoryExceeded(this.#memoryLimitBytes);
-    return pageCrashed(purpose === PHOTOGRAPHED ? 'drawing the cover' : 'printing');
+    return pageCrashed(purpose === PHOTOGRAPHED ? 'drawing the cover' : purpose === DRAWING ? 'drawing a diagram' : 'printing');
   }
 
   /**
@@ -229,7 +238,7 @@ export class BrowserSession implements PageSource {
       if (!page.isClosed() && !this.#crashed.has(page) && page.browser() === browser) return page;
       page.close().catch(() => undefined);
     }
-    const page = purpose === PHOTOGRAPHED ? await (await this.#photoContextOf(browser)).newPage() : await this.#newTab(browser);
+    const page = OWN_CONTEXT.includes(purpose) ? await (await this.#contextOf(browser, purpose)).newPage() : await this.#newTab(browser);
     this.#purposes.set(page, purpose);
     page.once('close', () => this.#purposes.delete(page));
     page.on('error', () => this.#crashed.add(page));
@@ -249,7 +258,7 @@ export class BrowserSession implements PageSource {
     if (!this.#browser) {
       const started = this.#start();
       this.#browser = started;
-      this.#photoContext = undefined;
+      this.#contexts.clear();
       started.then(
         (browser) => browser.once('disconnected', () => this.#onDisconnected(started, browser)),
         () => undefined,
@@ -266,9 +275,13 @@ export class BrowserSession implements PageSource {
     if ('executablePath' in this.target) void killBrowser(browser);
   }
 
-  #photoContextOf(browser: Browser): Promise<BrowserContext> {
-    this.#photoContext ??= browser.createBrowserContext();
-    return this.#photoContext;
+  #contextOf(browser: Browser, purpose: string): Promise<BrowserContext> {
+    let context = this.#contexts.get(purpose);
+    if (!context) {
+      context = browser.createBrowserContext();
+      this.#contexts.set(purpose, context);
+    }
+    return context;
   }
 
   #runFolderOf(): Promise<RunFolder> {
@@ -303,10 +316,10 @@ export class BrowserSession implements PageSource {
   }
 
   async #end(): Promise<void> {
-    const photoContext = this.#photoContext;
+    const contexts = [...this.#contexts.values()];
     const browser = await this.#browser?.catch(() => undefined);
     this.#watchdog?.stop();
-    if (browser && 'wsEndpoint' in this.target) await leaveBrowser(browser, [...this.#purposes.keys()], photoContext);
+    if (browser && 'wsEndpoint' in this.target) await leaveBrowser(browser, [...this.#purposes.keys()], contexts);
     else if (browser) await killBrowser(browser);
     await (await this.#runFolder?.catch(() => undefined))?.remove();
   }

@@ -3,7 +3,7 @@ import type Token from 'markdown-it/lib/token.mjs';
 
 /**
  * An image alone in its paragraph becomes a figure, captioned with the image's title, else its
- * alt text. `role` goes on the `<figure>`: print gives it "group", so that Chrome's tagged PDF has
+ * alt text (unless it is marked `uncaptioned`: a diagram without a title). `role` goes on the `<figure>`: print gives it "group", so that Chrome's tagged PDF has
  * one Figure element (the image, with its alt text) and its Caption, not a Figure inside a Figure.
  */
 export function useFigures(md: MarkdownIt, { role }: { role?: string } = {}): void {
@@ -16,7 +16,8 @@ export function useFigures(md: MarkdownIt, { role }: { role?: string } = {}): vo
   rules.paragraph_close = (tokens, index, options, env, self) => {
     const image = figureImage(tokens, index - 2);
     if (!image) return paragraphClose ? paragraphClose(tokens, index, options, env, self) : self.renderToken(tokens, index, options);
-    const caption = image.attrGet('title') || self.renderInlineAsText(image.children ?? [], options, env);
+    const uncaptioned = (image.meta as { uncaptioned?: boolean } | null)?.uncaptioned;
+    const caption = image.attrGet('title') || (uncaptioned ? '' : self.renderInlineAsText(image.children ?? [], options, env));
     return caption ? `\n<figcaption>${md.utils.escapeHtml(caption)}</figcaption>\n</figure>\n` : '\n</figure>\n';
   };
 }

@@ -7,6 +7,7 @@ import { DEFAULTS } from '../settings/defaults.js';
 import type { FrontMatter } from '../settings/front-matter-schema.js';
 import { resolveDocumentSettings, type DocumentSettingFlags, type DocumentSettings } from '../settings/resolve.js';
 import { highlightFences } from './code.js';
+import { markDiagrams } from './diagrams.js';
 import { renderFormulas } from './math.js';
 import { splitFrontMatter } from './front-matter.js';
 import { guessLanguage } from './language.js';
@@ -75,6 +76,7 @@ async function parseDocumentFile(sourcePath: string, options: LoadOptions): Prom
   const tokens = parseMarkdown(body, bodyStartLine);
   await highlightFences(tokens, bodyStartLine, warnings);
   await renderFormulas(tokens, bodyStartLine, warnings);
+  markDiagrams(tokens, bodyStartLine);
   if (!tokens.some((token) => token.type !== 'footnote_block_open' && token.type !== 'footnote_block_close')) {
     throw new GalleyError('the document has no text after its front matter', { line: bodyStartLine });
   }

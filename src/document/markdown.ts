@@ -4,6 +4,7 @@ import attributes from 'markdown-it-attrs';
 import footnote from 'markdown-it-footnote';
 import type Token from 'markdown-it/lib/token.mjs';
 import { useCodeBlocks } from './code.js';
+import { useDiagrams } from './diagrams.js';
 import { useMath } from './math.js';
 
 /** Heading ids made of letters and digits in any script, so that `#id` links survive XHTML. */
@@ -35,6 +36,7 @@ export function createMarkdown(): MarkdownIt {
   md.use(attributes as unknown as PluginWithOptions<{ allowedAttributes: string[] }>, { allowedAttributes: ATTRIBUTE_SYNTAX_ALLOWS });
   md.use(anchor, { slugify, tabIndex: false });
   useCodeBlocks(md);
+  useDiagrams(md);
   reportNestingLimit(md);
   return md;
 }

@@ -12,6 +12,11 @@ import { epubcheck, verapdf } from '../helpers/validators.js';
 
 const run = promisify(execFile);
 const SOURCE = 'tests/fixtures/technical/technical.md';
+/** The fixture's two diagrams: the flowchart's accDescr, then the sequence diagram's. */
+const DIAGRAM_DESCRIPTIONS = [
+  'A field sheet is checked by the coordinator; a complete sheet is archived, and one with a gap goes back to its site.',
+  'The coordinator asks the volunteer about a missing reading, and the volunteer answers with the reading from the notebook.',
+];
 /** The fixture's formulas that are good TeX, in reading order. */
 const FORMULAS = [
   'Q',
@@ -29,8 +34,8 @@ const FORMULAS = [
   '\\bar{Q} = \\frac{1}{N} \\sum_{j=1}^{N} Q_j, \\qquad \\mathrm{SE} = \\sqrt{\\frac{\\sum_{j}(Q_j - \\bar{Q})^2}{N(N-1)}}',
 ];
 
-/** A technical document: code in five languages (one block with line numbers, long lines), inline and display math, one bad formula. */
-describe('technical writing: code and math rendered at build time', () => {
+/** A technical document: code in five languages (one block with line numbers, long lines), inline and display math, one bad formula, two diagrams. */
+describe('technical writing: code, math and diagrams rendered at build time', () => {
   let out: string;
   let result: CliRun;
   let pdfFile: string;
@@ -70,7 +75,8 @@ describe('technical writing: code and math rendered at build time', () => {
       expect(line, `${face}\n${stdout}`).toBeDefined();
       expect(line).toMatch(/CID TrueType\s+Identity-H\s+yes yes yes/);
     }
-    expect(stdout).not.toContain('Liberation');
+    // The diagrams' labels are set in Liberation Sans (an SVG shown as an image sees only the system's fonts); code never is.
+    expect(stdout).not.toContain('LiberationMono');
   });
   it('keeps the code as written in the text layer, one line per line, with line numbers only where asked', () => {
     expect(text).toContain('def means(path: str) -> dict[str, float]:');
@@ -114,6 +120,36 @@ describe('technical writing: code and math rendered at build time', () => {
     const withMath = opf.manifest.filter((item) => item.properties === 'mathml').map((item) => `OEBPS/${item.href}`);
     expect(withMath).toEqual([entry]);
     expect(opf.meta('schema:accessibilityFeature')).toEqual(expect.arrayContaining(['MathML', 'describedMath']));
+  });
+
+  it('draws the mermaid diagrams as figures: their labels are text, captioned by the fence title or accTitle', () => {
+    for (const label of ['Field sheet', 'Complete?', 'Back to the site', 'Reading at 08:10 missing?', '7.9 °C, from the notebook']) {
+      expect(text).toContain(label);
+    }
+    expect(text).toContain('From the river bank to the archive');
+    expect(text).toContain('Answering a question about a sheet');
+    expect(text).not.toContain('flowchart LR');
+    expect(text).not.toContain('accDescr');
+  });
+
+  it('tags each diagram as one Figure whose alternate text is its accessible description', async () => {
+    const figures = (await readStructure(pdfFile)).filter((element) => element.type === 'Figure');
+    expect(figures.map((figure) => figure.alt)).toEqual(DIAGRAM_DESCRIPTIONS);
+  });
+
+  it('packs each diagram into the EPUB as a sanitized, still SVG image with its description as alt text', () => {
+    const opf = packageOf(epub);
+    const svgs = opf.manifest.filter((item) => item.mediaType === 'image/svg+xml').map((item) => `OEBPS/${item.href}`);
+    expect(svgs).toHaveLength(2);
+    for (const entry of svgs) {
+      const svg = epub.text.get(entry)!;
+      expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* width="\d+"/);
+      expect(svg).not.toMatch(/<script|<foreignObject|@keyframes|animation:|\son[a-z]+=|href="(?!#)/i);
+    }
+    const alts = [...chapters.matchAll(/<img alt="([^"]*)"[^>]*src="images\/image-\d+\.svg"/g)].map((match) => match[1]);
+    expect(alts).toEqual(DIAGRAM_DESCRIPTIONS);
+    expect(chapters).toContain('<figcaption>From the river bank to the archive</figcaption>');
+    expect(opf.meta('schema:accessibilityHazard')).toEqual(['none']);
   });
 
   it('passes EPUBCheck, Ace (colour contrast included) and veraPDF (3a, ua1), and holds no script', async () => {

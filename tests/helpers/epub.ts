@@ -34,7 +34,7 @@ export async function readEpub(file: string): Promise<EpubReadBack> {
   const bytes = new Map<string, Uint8Array>();
   for (const name of entries) {
     bytes.set(name, await zip.file(name)!.async('uint8array'));
-    if (!/\.(xhtml|opf|ncx|xml)$/.test(name)) continue;
+    if (!/\.(xhtml|opf|ncx|xml|svg)$/.test(name)) continue;
     const source = await zip.file(name)!.async('string');
     const valid = XMLValidator.validate(source);
     if (valid !== true) throw new Error(`${name} is not well-formed XML: ${JSON.stringify(valid.err)}`);
