@@ -28,6 +28,7 @@ import { BrowserSession, type BrowserTarget, type PageSource } from './browser/s
 import { findBrowser } from './browser/find.js';
 import { loadTemplates, type TemplateSet } from './render/templates.js';
 import type { BuildSummary, DocumentResult, Reporter } from './report/reporter.js';
+import { inShard } from './shard.js';
 import { collectSources } from './sources.js';
 import { GALLEY_VERSION } from './version.js';
 
@@ -50,7 +51,7 @@ export async function build(options: BuildOptions, reporter: Reporter, stop?: Ab
   }
   try {
     problems.forEach((line) => reporter.problem(line));
-    return await builder.run(files, reporter, { stop, started, problems });
+    return await builder.run(inShard(files, options.shard), reporter, { stop, started, problems, namedAmong: files });
   } finally {
     await builder.close();
   }
@@ -131,19 +132,28 @@ export class Builder {
       force = this.options.force,
       started = Date.now(),
       problems = [],
-    }: { stop?: AbortSignal | undefined; force?: boolean; started?: number; problems?: string[] } = {},
+      namedAmong = files,
+    }: {
+      stop?: AbortSignal | undefined;
+      force?: boolean;
+      started?: number;
+      problems?: string[];
+      /** Every document of the run, when `files` is one shard of them: an output name is checked against them all. */
+      namedAmong?: string[];
+    } = {},
   ): Promise<BuildSummary> {
     reporter.begin(files.length);
     if (await this.#certainToBuild(files, force)) this.#session.warmUp();
     const documents: DocumentResult[] = [];
     const limit = pLimit(this.options.jobs);
     const outputNames = new Map<string, string>();
+    const collisions = new Map(namedAmong.map((file) => [file, outputCollision(outputNames, file)]));
     const closeBrowser = () => void this.#session.close();
     stop?.addEventListener('abort', closeBrowser, { once: true });
     try {
       await Promise.all(
         files.map((file) => {
-          const collision = outputCollision(outputNames, file);
+          const collision = collisions.get(file);
           return limit(async () => {
             if (stop?.aborted) return;
             reporter.started(file);

@@ -55,19 +55,24 @@ export async function main(argv: string[], io: Io = processIo, stop: AbortSignal
 
   program
     .command('verify')
-    .description('check the outputs in a folder (and its archive) against their manifests')
-    .argument('[out]', 'the output folder', DEFAULTS.verifyDir)
-    .action(async (outDir: string) => {
-      try {
-        const { verify } = await import('./verify.js');
-        const result = await verify(outDir);
-        result.lines.forEach((line) => io.stderr(`${line}\n`));
-        io.stderr(`${result.checked - result.failed} of ${result.checked} files match their manifests\n`);
-        exitCode = result.failed > 0 ? 1 : 0;
-      } catch (error) {
-        io.stderr(`${describeError(error)}\n`);
-        exitCode = 1;
+    .description('check the outputs in output folders (and their archives) against their manifests')
+    .argument('[out...]', 'output folders (those of several shards, say)', [DEFAULTS.verifyDir])
+    .action(async (outDirs: string[]) => {
+      const { verify } = await import('./verify.js');
+      let [checked, failed, unreadable] = [0, 0, 0];
+      for (const outDir of outDirs) {
+        try {
+          const result = await verify(outDir);
+          result.lines.forEach((line) => io.stderr(`${line}\n`));
+          [checked, failed] = [checked + result.checked, failed + result.failed];
+        } catch (error) {
+          io.stderr(`${describeError(error)}\n`);
+          unreadable += 1;
+        }
       }
+      // A folder that cannot be verified is its own line; the count is of the files that could be.
+      if (unreadable < outDirs.length) io.stderr(`${checked - failed} of ${checked} files match their manifests\n`);
+      exitCode = failed + unreadable > 0 ? 1 : 0;
     });
 
   try {
@@ -97,6 +102,7 @@ function addBuildOptions(command: Command): Command {
     .option('--archive', 'also keep each edition in <out>/archive/<name>/<edition>/', false)
     .option('--browser <path>', 'the Chrome or Chromium to print with')
     .option('--browser-ws <url>', 'connect to a running Chrome (its DevTools WebSocket URL) instead of launching one')
+    .option('--shard <i/n>', 'build only the i-th of n disjoint parts of the documents (one per machine or CI job)')
     .option('--timeout <seconds>', 'time limit for each document', FLAG_DEFAULTS.timeout)
     .option('--max-document-size <MB>', 'largest Markdown file read', FLAG_DEFAULTS.maxDocumentSize)
     .option('--max-image-size <MB>', 'largest image read or downloaded', FLAG_DEFAULTS.maxImageSize)

@@ -5,6 +5,7 @@ import { describeError } from './errors.js';
 import type { BuildOptions } from './settings/build-options.js';
 import { BUILTIN_TEMPLATES_DIR } from './render/templates.js';
 import type { BuildSummary, Reporter } from './report/reporter.js';
+import { inShard } from './shard.js';
 import { collectSources } from './sources.js';
 
 const SETTLE_MS = 40;
@@ -57,7 +58,7 @@ async function buildAll(builder: Builder, options: BuildOptions, reporter: Repor
   const { files, errors } = await collectSources(options.paths);
   const problems = errors.map((error) => describeError(error));
   problems.forEach((line) => reporter.problem(line));
-  return builder.run(files, reporter, { problems, stop });
+  return builder.run(inShard(files, options.shard), reporter, { problems, stop, namedAmong: files });
 }
 
 function watchInputs(options: BuildOptions, templatesDir: string, more: string[]): FSWatcher {
@@ -101,7 +102,8 @@ async function rebuild(watching: Watching, changed: Set<string>): Promise<BuildS
   try {
     const templatesChanged = [...changed].some((file) => file.startsWith(templatesDir + path.sep));
     if (templatesChanged) await builder.reloadTemplates();
-    const { files } = await collectSources(options.paths);
+    const { files: all } = await collectSources(options.paths);
+    const files = inShard(all, options.shard);
     const affected = templatesChanged ? files : files.filter((file) => isAffected(watching, file, changed));
     if (!affected.length) return undefined;
     const summary = await builder.run(affected, reporter, { force: templatesChanged, stop });

@@ -2,6 +2,12 @@ import type { RemoteAccess } from '../net/guarded-fetch.js';
 import type { Format, Paper, PdfStandard } from './choices.js';
 import type { DocumentSettingFlags } from './resolve.js';
 
+/** The `index`-th (from 1) of `count` parts. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
 /** What a build is asked to do, after the CLI flags have been checked (see flags-schema.ts). */
 export interface BuildOptions extends DocumentSettingFlags {
   paths: string[];
@@ -36,6 +42,8 @@ export interface BuildOptions extends DocumentSettingFlags {
   archive: boolean;
   /** Connect to this running Chrome instead of launching one (--browser-ws). */
   browserWs: string | undefined;
+  /** --shard i/n: build only the i-th of n disjoint parts of the documents (see inShard). */
+  shard?: Shard | undefined;
   verbose: boolean;
 }
 

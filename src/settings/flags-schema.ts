@@ -71,6 +71,23 @@ const linkBase = v.pipe(
   }),
 );
 
+const shardMessage: Message = (issue) =>
+  `--shard takes i/n, the i-th of n parts with 1 ≤ i ≤ n (such as 2/3), not "${String(issue.input)}"`;
+/** --shard i/n: which of n disjoint parts of the documents this run builds. */
+const shard = v.pipe(
+  v.string(shardMessage),
+  v.check(isShard, shardMessage),
+  v.transform((value) => {
+    const [index, count] = value.split('/').map(Number) as [number, number];
+    return { index, count };
+  }),
+);
+
+function isShard(value: string): boolean {
+  const [index = 0, count = 0] = /^\d{1,6}\/\d{1,6}$/.test(value) ? value.split('/').map(Number) : [];
+  return index >= 1 && index <= count;
+}
+
 function parsedUrl(value: string): URL | undefined {
   try {
     return new URL(value);
@@ -101,6 +118,7 @@ const BuildFlagsSchema = v.object({
   templates: v.optional(v.string()),
   browser: v.optional(v.string()),
   browserWs: v.optional(v.string()),
+  shard: v.optional(shard),
   allowRemote: onOff,
   force: onOff,
   replaceArchived: onOff,
@@ -135,6 +153,7 @@ function toBuildOptions(flags: CheckedFlags): BuildOptions {
     templatesDir: flags.templates,
     browserPath: flags.browser,
     browserWs: flags.browserWs,
+    shard: flags.shard,
     paper: flags.paper,
     pdfStandard: flags.pdfStandard,
     splitLevel: flags.splitLevel,

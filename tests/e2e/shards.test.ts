@@ -1,0 +1,78 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+let dir: string;
+let content: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'galley-shards-'));
+  content = path.join(dir, 'content');
+  const topics = ['rivers', 'lakes', 'wetlands', 'springs', 'estuaries', 'glaciers', 'aquifers'];
+  for (const [index, topic] of topics.entries()) {
+    const text = `---\ntitle: On ${topic}\nlang: en\ndate: 2025-0${index + 1}-01\n---\n\nA short note on ${topic}, for the archive.\n\n## Why it matters\n\nBecause ${topic} hold water.\n`;
+    await mkdir(path.join(content, index % 2 ? 'notes' : ''), { recursive: true });
+    await writeFile(path.join(content, index % 2 ? 'notes' : '', `${topic}.md`), text);
+  }
+  await mkdir(path.join(content, 'field-book'), { recursive: true });
+  await writeFile(path.join(content, 'field-book', 'book.yaml'), 'title: Field book\nlang: en\nchapters:\n  - one.md\n  - two.md\n');
+  await writeFile(path.join(content, 'field-book', 'one.md'), '# One\n\nThe first chapter of the field book.\n');
+  await writeFile(path.join(content, 'field-book', 'two.md'), '# Two\n\nThe second chapter of the field book.\n');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** Every file under `folder`, by its path inside it. */
+async function filesIn(folder: string): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    found.set(path.relative(folder, full), await readFile(full));
+  }
+  return found;
+}
+
+describe('--shard i/n', () => {
+  it('splits the documents into disjoint parts whose union is the whole build, byte for byte, a book in one part', async () => {
+    const whole = await runCli('build', content, '--out', path.join(dir, 'whole'), '--jobs', '2');
+    expect(whole.code, whole.lines.join('\n')).toBe(0);
+    const shards: Map<string, Buffer>[] = [];
+    for (const index of [1, 2, 3]) {
+      const run = await runCli('build', content, '--out', path.join(dir, `shard-${index}`), '--shard', `${index}/3`, '--jobs', '2');
+      expect(run.code, run.lines.join('\n')).toBe(0);
+      shards.push(await filesIn(path.join(dir, `shard-${index}`)));
+    }
+    const expected = await filesIn(path.join(dir, 'whole'));
+    expect(expected.size).toBe(8 * 3);
+    const union = new Map<string, Buffer>();
+    for (const shard of shards) {
+      expect(shard.size).toBeGreaterThan(0);
+      for (const [name, bytes] of shard) {
+        expect(union.has(name), `${name} is in two shards`).toBe(false);
+        union.set(name, bytes);
+      }
+    }
+    expect([...union.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [name, bytes] of expected) expect(union.get(name)!.equals(bytes), name).toBe(true);
+    const withBook = shards.filter((shard) => [...shard.keys()].some((name) => name.startsWith('field-book.')));
+    expect(withBook).toHaveLength(1);
+    expect([...withBook[0]!.keys()].filter((name) => name.startsWith('field-book.')).sort()).toEqual([
+      'field-book.epub',
+      'field-book.manifest.json',
+      'field-book.pdf',
+    ]);
+
+    const verified = await runCli('verify', ...[1, 2, 3].map((index) => path.join(dir, `shard-${index}`)));
+    expect(verified.code).toBe(0);
+    expect(verified.lines.at(-1)).toBe('16 of 16 files match their manifests');
+  });
+
+  it('refuses a shard outside 1/1…n/n as a usage error', async () => {
+    for (const shard of ['0/3', '4/3', '1/0', '2', 'a/b', '-1/2']) {
+      const run = await runCli('build', content, '--out', path.join(dir, 'never'), '--shard', shard);
+      expect(run.code, shard).toBe(2);
+      expect(run.lines[0]).toBe(`error: --shard takes i/n, the i-th of n parts with 1 ≤ i ≤ n (such as 2/3), not "${shard}"`);
+    }
+  });
+});
