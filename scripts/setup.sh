@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Chromium prints; Liberation, Nanum, IPA, AR PL UMing, WenQuanYi and Noto CJK are fonts; poppler, qpdf and a Java with Maven serve the
+# Chromium prints (its headless shell, which starts faster, first); Liberation, Nanum, IPA, AR PL UMing, WenQuanYi and Noto CJK are fonts; poppler, qpdf and a Java with Maven serve the
 # tests (the validators come from Maven Central); icc-profiles-free has the sRGB profile of PDF/A.
-debian_packages=(chromium fonts-liberation fonts-noto-cjk fonts-nanum fonts-ipafont-mincho fonts-ipafont-gothic fonts-arphic-uming
+debian_packages=(chromium chromium-headless-shell fonts-liberation fonts-noto-cjk fonts-nanum fonts-ipafont-mincho fonts-ipafont-gothic fonts-arphic-uming
   fonts-wqy-microhei poppler-utils qpdf icc-profiles-free)
 # The benchmark (setup.sh --bench) also times pandoc, the peer it measures books against.
 [ "${1:-}" = "--bench" ] && debian_packages+=(pandoc)

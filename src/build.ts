@@ -168,6 +168,7 @@ export class Builder {
     }
     const interrupted = stop?.aborted ?? false;
     const summary = summarize({ documents, notStarted: files.length - documents.length, problems, interrupted, started });
+    summary.browser = this.#session.browserDescription;
     reporter.end(summary);
     return summary;
   }

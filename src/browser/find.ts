@@ -7,14 +7,16 @@ export const NO_BROWSER_MESSAGE =
   'no Chrome or Chromium found: install one (on Debian: apt-get install chromium), or name one with --browser PATH or PUPPETEER_EXECUTABLE_PATH';
 
 const SYSTEM_BROWSERS: Record<string, string[]> = {
-  linux: ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome', 'chrome'],
+  // The headless shell first: it starts in a quarter of the time and prints the same PDFs.
+  linux: ['chromium-headless-shell', 'chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome', 'chrome'],
   darwin: ['/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium'],
   win32: ['C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', 'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe'],
 };
 
 /**
  * Finds a browser, in this order: `--browser PATH`, PUPPETEER_EXECUTABLE_PATH, a browser that
- * puppeteer installed in its cache, then the system's Chromium or Chrome. Never downloads one.
+ * puppeteer installed in its cache, then the system's Chromium or Chrome; in the cache and on the
+ * system, Chrome's headless shell before the full browser. Never downloads one.
  */
 export async function findBrowser(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (explicitPath) return requireExecutable(explicitPath, '--browser');
@@ -34,7 +36,7 @@ async function fromPuppeteerCache(env: NodeJS.ProcessEnv): Promise<string | unde
   if (!(await isPresent(cacheDir))) return undefined;
   const { getInstalledBrowsers } = await import('@puppeteer/browsers');
   const installed = await getInstalledBrowsers({ cacheDir }).catch(() => []);
-  const preference = ['chrome', 'chrome-headless-shell', 'chromium'];
+  const preference = ['chrome-headless-shell', 'chrome', 'chromium'];
   const ranked = installed
     .filter((browser) => preference.includes(browser.browser))
     .sort(

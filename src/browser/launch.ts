@@ -1,4 +1,6 @@
 import type { Browser, BrowserContext, ConnectOptions, LaunchOptions, Page } from 'puppeteer-core';
+import path from 'node:path';
+import { GalleyError } from '../errors.js';
 import type { RunFolder } from './run-folder.js';
 
 const CHROME_ARGS = [
@@ -33,7 +35,7 @@ export function launchOptions(executablePath: string, folder: RunFolder, launch:
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   return {
     executablePath,
-    headless: true,
+    headless: isHeadlessShell(executablePath) ? 'shell' : true,
     pipe: true,
     args,
     env: { ...process.env, TMPDIR: folder.tmp },
@@ -43,6 +45,31 @@ export function launchOptions(executablePath: string, folder: RunFolder, launch:
     handleSIGTERM: false,
     handleSIGHUP: false,
   };
+}
+
+/** Chrome's headless shell (its old headless mode, built for automation): Debian's chromium-headless-shell, or puppeteer's chrome-headless-shell. */
+export function isHeadlessShell(executablePath: string): boolean {
+  return /headless[-_]shell/.test(path.basename(executablePath));
+}
+
+/** Margin boxes (`@page { @bottom-center … }`), which galley's print CSS sets its running heads and folios in, came with Chrome 131. */
+export const OLDEST_CHROME = 131;
+
+/**
+ * Names the browser as it names itself, and refuses one too old for galley's print CSS (`where`:
+ * its path or address, for the message).
+ */
+export async function checkVersion(browser: Browser, where: string): Promise<string> {
+  const product = await browser.version();
+  const [, name = product, version = '', major = '0'] = /^(\w+?)\/((\d+)[\d.]*)$/.exec(product) ?? [];
+  if (Number(major) < OLDEST_CHROME) {
+    throw new GalleyError(
+      `${where} is ${product}: galley's print CSS needs Chrome ${OLDEST_CHROME} or later (for its margin boxes); name another browser with --browser`,
+    );
+  }
+  // The headless shell says HeadlessChrome; Chrome's own headless mode says Chrome.
+  const shell = name.startsWith('Headless') ? ' (headless shell)' : '';
+  return `${name.replace(/^Headless/, '')} ${version}${shell}, ${where}`;
 }
 
 export function connectOptions(wsEndpoint: string): ConnectOptions {

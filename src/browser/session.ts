@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { GalleyError } from '../errors.js';
 import type { RemoteAccess } from '../net/guarded-fetch.js';
 import { BROWSER_CLOSED, BROWSER_STOPPED, memoryExceeded, pageCrashed, startError } from './browser-errors.js';
-import { connectBrowser, killBrowser, launchBrowser, leaveBrowser, withinGrace } from './launch.js';
+import { checkVersion, connectBrowser, killBrowser, launchBrowser, leaveBrowser, withinGrace } from './launch.js';
 import { MemoryWatchdog, PAGE_MEMORY_LIMIT_BYTES, type MemoryStop } from './memory-watchdog.js';
 import { PageWatch } from './page-watch.js';
 import { RunFolder } from './run-folder.js';
@@ -89,6 +89,7 @@ export class BrowserSession implements PageSource {
   readonly #crashed = new WeakSet<Page>();
   #launchTab: Page | undefined;
   #launches = 0;
+  #described: string | undefined;
   /** Set by close(): work given up but still running must not start a browser that nobody ends. */
   #closing: Promise<void> | undefined;
   /** Photographed pages are used one at a time: each waits for the one before to be released. */
@@ -106,6 +107,11 @@ export class BrowserSession implements PageSource {
   /** How many times a browser was started or connected to. */
   get launches(): number {
     return this.#launches;
+  }
+
+  /** The browser last started or connected to: "Chrome 156.0.8078.114 (headless shell), /usr/bin/chromium-headless-shell". */
+  get browserDescription(): string | undefined {
+    return this.#described;
   }
 
   /** Starts the browser now, while other work goes on; the next page will not wait as long. */
@@ -293,7 +299,14 @@ export class BrowserSession implements PageSource {
     this.#launches += 1;
     if ('wsEndpoint' in this.target) {
       const endpoint = this.target.wsEndpoint;
-      return connectBrowser(endpoint).catch((error: unknown) => Promise.reject(startError(error, `connect to the browser at ${endpoint}`)));
+      const browser = await connectBrowser(endpoint).catch((error: unknown) =>
+        Promise.reject(startError(error, `connect to the browser at ${endpoint}`)),
+      );
+      this.#described = await checkVersion(browser, endpoint).catch(async (error: unknown) => {
+        await browser.disconnect();
+        throw error;
+      });
+      return browser;
     }
     const { executablePath } = this.target;
     // Found only when first needed: an EPUB-only build with its own cover needs no browser.
@@ -301,6 +314,10 @@ export class BrowserSession implements PageSource {
     const browser = await launchBrowser(executable, await this.#runFolderOf(), this.#launches).catch((error: unknown) =>
       Promise.reject(startError(error, `start the browser ${executable}`)),
     );
+    this.#described = await checkVersion(browser, executable).catch(async (error: unknown) => {
+      await killBrowser(browser);
+      throw error;
+    });
     this.#watchdog?.stop();
     this.#watchdog = new MemoryWatchdog(browser, this.#memoryLimitBytes, (stop) => this.#onMemoryStop(stop));
     if (this.#inUse.size > 0) this.#watchdog.start();

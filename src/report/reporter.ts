@@ -24,6 +24,8 @@ export interface BuildSummary {
   problems: string[];
   documents: DocumentResult[];
   ms: number;
+  /** The browser the run printed with, when it started one (or connected to one). */
+  browser?: string | undefined;
 }
 
 /** Where a build tells what happens. Stderr is for people; only --json writes to stdout. */

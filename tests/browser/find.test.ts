@@ -38,6 +38,17 @@ describe.runIf(process.platform === 'linux')('findBrowser', () => {
     expect(await findBrowser(undefined, { PUPPETEER_CACHE_DIR: path.join(dir, 'nothing'), PATH: env.PATH })).toBe(found.system);
   });
 
+  it("prefers Chrome's headless shell to the full browser, on the system and in puppeteer's cache", async () => {
+    const full = await fakeExecutable('bin/chromium');
+    const shell = await fakeExecutable('bin/chromium-headless-shell');
+    expect(await findBrowser(undefined, { PUPPETEER_CACHE_DIR: path.join(dir, 'nothing'), PATH: path.dirname(full) })).toBe(shell);
+    await fakeExecutable('cache/chrome/linux-131.0.6778.85/chrome-linux64/chrome');
+    const cachedShell = await fakeExecutable(
+      'cache/chrome-headless-shell/linux-131.0.6778.85/chrome-headless-shell-linux64/chrome-headless-shell',
+    );
+    expect(await findBrowser(undefined, { PUPPETEER_CACHE_DIR: path.join(dir, 'cache'), PATH: path.dirname(full) })).toBe(cachedShell);
+  });
+
   it('says how to install a browser when there is none', async () => {
     await expect(findBrowser(undefined, { PUPPETEER_CACHE_DIR: path.join(dir, 'none'), PATH: path.join(dir, 'empty') })).rejects.toThrow(
       NO_BROWSER_MESSAGE,

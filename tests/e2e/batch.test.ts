@@ -81,6 +81,7 @@ describe('reports', () => {
     expect(result.stderr).toBe('');
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ built: 2, unchanged: 0, failed: 0, interrupted: false });
+    expect(report.browser).toMatch(/^Chrome \d+\.\d+\.\d+\.\d+( \(headless shell\))?, \/\S+$/);
     const byName = Object.fromEntries(report.documents.map((document: { source: string }) => [path.basename(document.source), document]));
     expect(byName['doc-2.md'].warnings).toEqual([
       `${path.join(folder, 'doc-2.md')}:4: warning: unknown front matter key "layout" is ignored`,
