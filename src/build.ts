@@ -30,6 +30,7 @@ import { loadTemplates, type TemplateSet } from './render/templates.js';
 import type { BuildSummary, DocumentResult, Reporter } from './report/reporter.js';
 import { inShard } from './shard.js';
 import { collectSources } from './sources.js';
+import { mark } from './report/trace.js';
 import { GALLEY_VERSION } from './version.js';
 
 export type { BuildSummary, DocumentResult } from './report/reporter.js';
@@ -41,8 +42,10 @@ export const DIAGRAM_CACHE_DIR = path.join('.galley-cache', 'diagrams');
 export async function build(options: BuildOptions, reporter: Reporter, stop?: AbortSignal): Promise<BuildSummary> {
   const started = Date.now();
   const { files, errors } = await collectSources(options.paths);
+  const chosen = inShard(files, options.shard);
+  mark('documents found');
   const problems = errors.map((error) => describeError(error));
-  const builder = await Builder.create(options, problems);
+  const builder = await Builder.create(options, problems, { warm: await certainToBuild(chosen, options.outDir, options.force) });
   if (!builder) {
     problems.forEach((line) => reporter.problem(line));
     const summary = summarize({ documents: [], notStarted: 0, problems, interrupted: false, started });
@@ -51,7 +54,7 @@ export async function build(options: BuildOptions, reporter: Reporter, stop?: Ab
   }
   try {
     problems.forEach((line) => reporter.problem(line));
-    return await builder.run(inShard(files, options.shard), reporter, { stop, started, problems, namedAmong: files });
+    return await builder.run(chosen, reporter, { stop, started, problems, namedAmong: files });
   } finally {
     await builder.close();
   }
@@ -85,29 +88,42 @@ export class Builder {
     private readonly options: BuildOptions,
     templates: TemplateSet,
     hash: string,
-    target: BrowserTarget,
+    session: BrowserSession,
   ) {
     this.#templates = templates;
     this.#templatesHash = hash;
-    const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;
-    this.#session = new BrowserSession(target, remoteAccess, { memoryLimitBytes: options.maxPageMemoryBytes });
+    this.#session = session;
+    const remoteAccess = session.remoteAccess;
     this.#remoteImages = remoteAccess && new RemoteImageCache(remoteAccess);
     const { maxDocumentBytes, maxImageBytes, paper, splitLevel, linkBase } = options;
     this.#loadOptions = { maxDocumentBytes, maxImageBytes, remoteImages: this.#remoteImages, paper, splitLevel, linkBase };
   }
 
-  /** Loads the templates and finds the browser; a problem there is added to `problems`. */
-  static async create(options: BuildOptions, problems: string[]): Promise<Builder | undefined> {
+  /**
+   * Finds the browser and loads the templates; a problem there is added to `problems`. With `warm`
+   * (a build is certain), the browser starts first, and starts up while the rest loads.
+   */
+  static async create(options: BuildOptions, problems: string[], { warm = false } = {}): Promise<Builder | undefined> {
+    let session: BrowserSession | undefined;
     try {
-      const templates = await loadTemplates(options.templatesDir);
       // The PDF is printed by the browser, and the EPUB's generated cover is rendered by it: a
       // missing browser is one line for the run when PDFs are asked for, else found when needed.
       const find = () => findBrowser(options.browserPath);
       const target: BrowserTarget = options.browserWs
         ? { wsEndpoint: options.browserWs }
         : { executablePath: options.formats.includes('pdf') ? await find() : find };
-      return new Builder(options, templates, await templatesHash(templates), target);
+      const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;
+      session = new BrowserSession(target, remoteAccess, { memoryLimitBytes: options.maxPageMemoryBytes });
+      if (warm) {
+        session.warmUp();
+        void outputModules(options.formats);
+      }
+      const templates = await loadTemplates(options.templatesDir);
+      const hash = await templatesHash(templates);
+      mark('templates loaded');
+      return new Builder(options, templates, hash, session);
     } catch (error) {
+      await session?.close();
       problems.push(describeError(error, options.verbose));
       return undefined;
     }
@@ -143,7 +159,7 @@ export class Builder {
     } = {},
   ): Promise<BuildSummary> {
     reporter.begin(files.length);
-    if (await this.#certainToBuild(files, force)) this.#session.warmUp();
+    if (await certainToBuild(files, this.options.outDir, force)) this.#session.warmUp();
     const documents: DocumentResult[] = [];
     const limit = pLimit(this.options.jobs);
     const outputNames = new Map<string, string>();
@@ -173,21 +189,12 @@ export class Builder {
     return summary;
   }
 
-  /** True when a document will be built whatever its inputs (--force, or no manifest yet): the browser can start at once. */
-  async #certainToBuild(files: string[], force: boolean): Promise<boolean> {
-    if (force) return files.length > 0;
-    const hasManifest = (file: string) =>
-      access(manifestPath(this.options.outDir, documentName(file)))
-        .then(() => true)
-        .catch(() => false);
-    return (await Promise.all(files.map(hasManifest))).includes(false);
-  }
-
   async #buildOne(file: string, force: boolean, stop: AbortSignal | undefined): Promise<DocumentResult> {
     const began = Date.now();
     try {
       return await withTimeLimit(this.options.timeoutMs, stop, async (deadline) => {
         const { doc, settings } = await loadSource(file, this.#loadOptions);
+        mark(`${doc.name}: read`);
         const sources = doc.sources.map((source) => source.path);
         this.dependencies.set(file, [
           ...(doc.book ? sources : [file]),
@@ -216,6 +223,7 @@ export class Builder {
         const archive = await this.#archive(doc, async () => [...made.pending, manifestOutput]);
         // All or nothing, the manifest last: a commit cut short leaves the old manifest, and a rebuild.
         await commitOutputs([...made.pending, ...archive.copies, manifestOutput]);
+        mark(`${doc.name}: written`);
         const outputs = made.records.map((record) => ({ ...record, path: path.join(this.options.outDir, record.file) }));
         const warnings = doc.warnings.map(
           (notice) => `${notice.file ?? file}${notice.line ? `:${notice.line}` : ''}: warning: ${notice.message}`,
@@ -248,13 +256,10 @@ export class Builder {
   ): Promise<{ pending: PendingOutput[]; records: OutputRecord[]; warnings: string[] }> {
     const formats = this.options.formats;
     doc.warnings.push(...(await this.#drawDiagrams(doc, pages)));
-    // Loaded here, while the browser starts: an unchanged folder never needs them.
-    const [{ printPdf }, { buildEpub }] = await Promise.all([import('./pdf/print.js'), import('./epub/build-epub.js')]);
+    const { printPdf, buildEpub } = await outputModules(formats);
     const [pdf, epub] = await Promise.all([
-      formats.includes('pdf')
-        ? printPdf(pages, doc, this.#templates, { paper: settings.paper, version: GALLEY_VERSION, standard: this.options.pdfStandard })
-        : undefined,
-      formats.includes('epub') ? buildEpub(doc, this.#templates, { session: pages, splitLevel: settings.splitLevel }) : undefined,
+      printPdf?.(pages, doc, this.#templates, { paper: settings.paper, version: GALLEY_VERSION, standard: this.options.pdfStandard }),
+      buildEpub?.(doc, this.#templates, { session: pages, splitLevel: settings.splitLevel }),
     ]);
     const pending: PendingOutput[] = [];
     const records: OutputRecord[] = [];
@@ -281,6 +286,25 @@ export class Builder {
     await this.#session.close();
     await this.#remoteImages?.dispose();
   }
+}
+
+/** True when a document will be built whatever its inputs (--force, or no manifest yet): the browser can start at once. */
+async function certainToBuild(files: string[], outDir: string, force: boolean): Promise<boolean> {
+  if (force) return files.length > 0;
+  const hasManifest = (file: string) =>
+    access(manifestPath(outDir, documentName(file)))
+      .then(() => true)
+      .catch(() => false);
+  return (await Promise.all(files.map(hasManifest))).includes(false);
+}
+
+/** The makers of the formats asked for, and only those: an unchanged folder, or an EPUB-only build, never loads the printer. */
+async function outputModules(formats: Format[]) {
+  const [print, epub] = await Promise.all([
+    formats.includes('pdf') ? import('./pdf/print.js') : undefined,
+    formats.includes('epub') ? import('./epub/build-epub.js') : undefined,
+  ]);
+  return { printPdf: print?.printPdf, buildEpub: epub?.buildEpub };
 }
 
 /** A Markdown file, or a folder that holds a book. */

@@ -7,6 +7,7 @@ import { describeError } from './errors.js';
 import { PAPER_SIZES, PDF_STANDARDS } from './settings/choices.js';
 import { DEFAULT_SPLIT_LEVEL, DEFAULTS } from './settings/defaults.js';
 import { FLAG_DEFAULTS, readBuildFlags, type BuildFlags, type ReadFlags } from './settings/flags-schema.js';
+import { mark, timeline } from './report/trace.js';
 import { GALLEY_VERSION } from './version.js';
 
 export interface Io {
@@ -27,6 +28,7 @@ const INTERRUPTED = 130;
 
 /** The whole CLI, in-process: returns the exit code (0 all built, 1 a document failed, 2 usage, 130 Ctrl-C). */
 export async function main(argv: string[], io: Io = processIo, stop: AbortSignal = interruptSignal()): Promise<number> {
+  mark('galley loaded');
   let exitCode = 0;
   // A closed terminal (SIGHUP) makes writes fail with EIO: the run still ends as it should, unheard.
   if (io === processIo) for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
@@ -77,6 +79,7 @@ export async function main(argv: string[], io: Io = processIo, stop: AbortSignal
 
   try {
     await program.parseAsync(argv);
+    timeline().forEach((line) => io.stderr(`${line}\n`));
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;

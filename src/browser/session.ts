@@ -6,6 +6,7 @@ import { BROWSER_CLOSED, BROWSER_STOPPED, memoryExceeded, pageCrashed, startErro
 import { checkVersion, connectBrowser, killBrowser, launchBrowser, leaveBrowser, withinGrace } from './launch.js';
 import { MemoryWatchdog, PAGE_MEMORY_LIMIT_BYTES, type MemoryStop } from './memory-watchdog.js';
 import { PageWatch } from './page-watch.js';
+import { mark } from '../report/trace.js';
 import { RunFolder } from './run-folder.js';
 
 /**
@@ -311,9 +312,11 @@ export class BrowserSession implements PageSource {
     const { executablePath } = this.target;
     // Found only when first needed: an EPUB-only build with its own cover needs no browser.
     const executable = typeof executablePath === 'string' ? executablePath : await executablePath();
+    mark(`launching ${executable}`);
     const browser = await launchBrowser(executable, await this.#runFolderOf(), this.#launches).catch((error: unknown) =>
       Promise.reject(startError(error, `start the browser ${executable}`)),
     );
+    mark('browser started');
     this.#described = await checkVersion(browser, executable).catch(async (error: unknown) => {
       await killBrowser(browser);
       throw error;
@@ -323,6 +326,7 @@ export class BrowserSession implements PageSource {
     if (this.#inUse.size > 0) this.#watchdog.start();
     // Taken by the first page asked for, rather than left idle with a renderer of its own.
     [this.#launchTab] = await browser.pages();
+    mark('its first tab ready');
     return browser;
   }
 

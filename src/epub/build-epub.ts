@@ -9,6 +9,7 @@ import { chapterHref, planChapters, tocTree, type PlannedChapter } from './chapt
 import type { PageSource } from '../browser/session.js';
 import { imageExtension, makeCover, type CoverImage } from './cover.js';
 import { renderChapterBodies } from './ebook-markup.js';
+import { traced } from '../report/trace.js';
 import { restoreDroppedAttributes } from './restore-attributes.js';
 import { unescapeCharacterReferences } from './xml-text.js';
 
@@ -44,9 +45,9 @@ export async function buildEpub(doc: DocumentModel, templates: TemplateSet, sett
   );
   const chapters: Chapter[] = planned.map((chapter, index) => ({ title: chapter.title, content: bodies[index]!, filename: chapter.href }));
   const book = bookMetadata(doc);
-  const cover = await makeCover(doc, book, templates, settings.session);
+  const cover = await traced(`${doc.name}: cover`, makeCover(doc, book, templates, settings.session));
   const epub = new GalleyEpub(doc, book, planned, chapters, cover, templates);
-  const bytes = await epub.genEpub();
+  const bytes = await traced(`${doc.name}: EPUB packed`, epub.genEpub());
   return { bytes, chapters: planned.length, warnings: cover.warnings };
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { traced } from '../report/trace.js';
 import type { DocumentModel, Notice } from '../document/model.js';
 import type { Paper, PdfStandard } from '../settings/choices.js';
 import { formulaLabel, formulaTokens, type RenderedFormula } from '../document/math.js';
@@ -61,13 +62,14 @@ export async function printPdf(
 ): Promise<PrintedPdf> {
   if (doc.book) return (await import('./print-book.js')).printBook(session, doc, templates, settings);
   const html = renderPrintHtml(doc, templates, settings);
-  const { pdf: printed, refused } = await printInChrome(session, doc, templates, html, { final: true });
-  const { bytes, pages } = await finishPdf(printed, doc, {
+  const { pdf: printed, refused } = await traced(`${doc.name}: printed`, printInChrome(session, doc, templates, html, { final: true }));
+  const finishing = finishPdf(printed, doc, {
     version: settings.version,
     headings: headingTexts(html),
     formulas: renderedFormulas(doc),
     standard: settings.standard ?? 'pdfa-3a',
   });
+  const { bytes, pages } = await traced(`${doc.name}: PDF finished`, finishing);
   return { bytes, pages, warnings: refused };
 }
 

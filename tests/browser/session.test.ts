@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BrowserSession, PHOTOGRAPHED, type SessionOptions } from '../../src/browser/session.js';
 import { findBrowser } from '../../src/browser/find.js';
+import { browserProcess } from '../../src/browser/launch.js';
 import { RunFolder } from '../../src/browser/run-folder.js';
 import { withGuardedPage } from '../../src/browser/guarded-page.js';
 import { GalleyError } from '../../src/errors.js';
@@ -64,7 +65,12 @@ describe('BrowserSession', () => {
     const parent = await mkdtemp('/tmp/galley-st-');
     try {
       const session = await newSession({ tempDir: parent });
-      const { result: args } = await withGuardedPage(session, 'print', SIMPLE, async (page) => page.browser().process()?.spawnargs ?? []);
+      const { result: args } = await withGuardedPage(
+        session,
+        'print',
+        SIMPLE,
+        async (page) => browserProcess(page.browser())?.spawnargs ?? [],
+      );
       const [runFolder, ...others] = await readdir(parent);
       expect(others).toEqual([]);
       expect(runFolder).toMatch(/^galley-run-/);

@@ -41,9 +41,19 @@ async function outputsIn(dir: string): Promise<Map<string, Buffer>> {
 }
 
 /** Processes whose command line names `dir` (each Chrome of a run keeps its profile under its TMPDIR). */
+/** The processes whose command line names `dir`, and their descendants (the headless shell's renderers name no folder), as `pid args`. */
 function processesIn(dir: string): string[] {
-  const lines = execFileSync('ps', ['-eo', 'pid,args', '--no-headers'], { encoding: 'utf8' }).split('\n');
-  return lines.filter((line) => line.includes(dir)).map((line) => line.trim());
+  const table = execFileSync('ps', ['-eo', 'pid,ppid,args', '--no-headers'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map(([, pid, ppid, args]) => ({ pid: pid!, ppid: ppid!, args: args! }));
+  const inside = new Set(table.filter((row) => row.args.includes(dir)).map((row) => row.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const row of table) if (inside.has(row.ppid) && !inside.has(row.pid)) grew = inside.add(row.pid) !== undefined;
+  }
+  return table.filter((row) => inside.has(row.pid)).map((row) => `${row.pid} ${row.args}`);
 }
 
 /** Builds every document (--force, PDF only) into `out`, calling `fault` once the first is built. */
