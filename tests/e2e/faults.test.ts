@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillDisk, mountTmpfs, type Tmpfs } from '../output/tmpfs.js';
+import { processesIn } from '../helpers/processes.js';
 
 /** A 40-document batch, run by the compiled bin, with a fault injected while it builds. */
 const BIN = path.resolve('bin/galley.js');
@@ -41,20 +42,6 @@ async function outputsIn(dir: string): Promise<Map<string, Buffer>> {
 }
 
 /** Processes whose command line names `dir` (each Chrome of a run keeps its profile under its TMPDIR). */
-/** The processes whose command line names `dir`, and their descendants (the headless shell's renderers name no folder), as `pid args`. */
-function processesIn(dir: string): string[] {
-  const table = execFileSync('ps', ['-eo', 'pid,ppid,args', '--no-headers'], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map(([, pid, ppid, args]) => ({ pid: pid!, ppid: ppid!, args: args! }));
-  const inside = new Set(table.filter((row) => row.args.includes(dir)).map((row) => row.pid));
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const row of table) if (inside.has(row.ppid) && !inside.has(row.pid)) grew = inside.add(row.pid) !== undefined;
-  }
-  return table.filter((row) => inside.has(row.pid)).map((row) => `${row.pid} ${row.args}`);
-}
 
 /** Builds every document (--force, PDF only) into `out`, calling `fault` once the first is built. */
 async function buildWithFault(out: string, fault: (tmp: string, pid: number) => Promise<void>): Promise<FaultyRun> {

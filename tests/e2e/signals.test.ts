@@ -1,8 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processesIn } from '../helpers/processes.js';
 
 const BIN = path.resolve('bin/galley.js');
 let docs: string;
@@ -17,12 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([docs, ...tmpDirs].map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-/** Processes whose command line names `dir`: every Chrome of a run keeps its profile there, and the run's reaper its folder. */
-function processesIn(dir: string): string[] {
-  const lines = execFileSync('ps', ['-eo', 'pid,args', '--no-headers'], { encoding: 'utf8' }).split('\n');
-  return lines.filter((line) => line.includes(dir)).map((line) => line.trim().slice(0, 160));
-}
 
 function secondsPass(seconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
