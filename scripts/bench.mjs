@@ -244,6 +244,49 @@ async function treeRss(pid) {
   return total;
 }
 
+/** The browsers galley may print with, the headless shell first (as galley picks them). */
+const BROWSERS = [
+  { name: 'chromium-headless-shell', path: '/usr/bin/chromium-headless-shell', headless: '--headless' },
+  { name: 'chromium', path: '/usr/bin/chromium', headless: '--headless=new' },
+];
+
+function isExecutable(file) {
+  try {
+    execFileSync('test', ['-x', file]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function whichCommand(name) {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wall seconds of one run of a command (synchronous: nothing else runs meanwhile). */
+function timed(command, argv, { prepare } = {}) {
+  prepare?.();
+  const started = process.hrtime.bigint();
+  execFileSync(command, argv, { stdio: 'ignore' });
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** The browser's own floor: Chrome started, a one-line page printed to PDF, Chrome ended. */
+function bareprint(browser, work) {
+  const profile = path.join(work, `profile-${browser.name}`);
+  const args = [browser.headless, '--no-sandbox', '--disable-gpu', `--user-data-dir=${profile}`, '--no-pdf-header-footer'];
+  return timed(browser.path, [...args, `--print-to-pdf=${path.join(work, `bare-${browser.name}.pdf`)}`, 'data:text/html,<p>One line.</p>']);
+}
+
+function copyArticle(article, work) {
+  execFileSync('mkdir', ['-p', path.join(work, 'md-to-pdf')]);
+  execFileSync('cp', [article, path.join(work, 'md-to-pdf', 'beyond-utopia.md')]);
+}
+
 /**
  * Runs galley once; returns wall time and, when asked, the peak memory of galley and its browser.
  * Sampling memory takes CPU from the run, so timed runs do not sample.
@@ -273,9 +316,28 @@ async function main() {
     }
     const theArticle = path.join(root, 'content', 'beyond-utopia.md');
 
+    // The article with each browser, the two in turn; each browser's floor (a bare print of a
+    // trivial page) and the bin's start (--version); md-to-pdf when it is installed.
+    const browsers = BROWSERS.filter((browser) => isExecutable(browser.path));
     const cold = [];
-    for (let run = 0; run < Math.max(RUNS, 5); run += 1)
-      cold.push((await galley(['build', theArticle, '-o', path.join(work, 'single'), '--force'])).seconds);
+    const coldBy = new Map(browsers.map((browser) => [browser.name, []]));
+    const floorBy = new Map(browsers.map((browser) => [browser.name, []]));
+    const version = [];
+    const mdToPdf = [];
+    const mdToPdfBin = whichCommand('md-to-pdf');
+    for (let run = 0; run < Math.max(RUNS, 5); run += 1) {
+      for (const browser of browsers) {
+        const single = ['build', theArticle, '-o', path.join(work, `single-${browser.name}`), '--force', '--browser', browser.path];
+        coldBy.get(browser.name).push((await galley(single)).seconds);
+        floorBy.get(browser.name).push(bareprint(browser, work));
+      }
+      version.push((await galley(['--version'])).seconds);
+      if (mdToPdfBin)
+        mdToPdf.push(
+          timed(mdToPdfBin, [path.join(work, 'md-to-pdf', 'beyond-utopia.md')], { prepare: () => copyArticle(theArticle, work) }),
+        );
+    }
+    cold.push(...(coldBy.get(browsers[0]?.name) ?? []));
 
     const batchArgs = ['build', corpus, '-o', path.join(work, 'out'), '--jobs', '2', '--force'];
     const batch = [];
@@ -328,7 +390,17 @@ async function main() {
       `galley benchmark: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${chromium}`,
     );
     console.log(`medians of ${RUNS} runs (5 for the short ones), whole process, PDF and EPUB`);
-    line('cold build of the article', `${median(cold).toFixed(2)} s`);
+    for (const browser of browsers) {
+      const floor = median(floorBy.get(browser.name));
+      const article = median(coldBy.get(browser.name));
+      line(`cold build of the article (${browser.name})`, `${article.toFixed(2)} s`);
+      line(`  ${browser.name}'s bare print of a trivial page`, `${floor.toFixed(2)} s`);
+      line('  the article / (bare print + --version)', `${(article / (floor + median(version))).toFixed(2)} ×`);
+      if (mdToPdf.length) line('  the article (PDF and EPUB) / md-to-pdf (PDF)', `${(article / median(mdToPdf)).toFixed(2)} ×`);
+    }
+    line('galley --version', `${median(version).toFixed(2)} s`);
+    if (mdToPdf.length) line('md-to-pdf, the article to PDF only', `${median(mdToPdf).toFixed(2)} s`);
+    else line('md-to-pdf', 'not installed: skipped');
     line(`${ARTICLES} generated articles, --jobs 2`, `${median(batch).toFixed(2)} s (${(ARTICLES / median(batch)).toFixed(1)} articles/s)`);
     line(`no-change rebuild of the ${ARTICLES}`, `${median(unchanged).toFixed(2)} s`);
     line('peak memory (galley and Chrome, one more batch, PSS)', `${(peak / 2 ** 20).toFixed(0)} MB`);

@@ -1,4 +1,4 @@
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { loadBook } from './book/load-book.js';
@@ -24,12 +24,10 @@ import {
 } from './output/manifest.js';
 import { builtEdition, planArchive } from './output/archive.js';
 import { commitOutputs, type PendingOutput } from './output/write.js';
-import { BrowserSession, type BrowserTarget, type PageSource } from './browser/session.js';
-import { findBrowser } from './browser/find.js';
+import { BrowserSession, type PageSource } from './browser/session.js';
 import { loadTemplates, type TemplateSet } from './render/templates.js';
 import type { BuildSummary, DocumentResult, Reporter } from './report/reporter.js';
-import { inShard } from './shard.js';
-import { collectSources } from './sources.js';
+import { certainToBuild, openSession, type RunStart, startRun } from './run-start.js';
 import { mark } from './report/trace.js';
 import { GALLEY_VERSION } from './version.js';
 
@@ -39,13 +37,16 @@ export type { BuildSummary, DocumentResult } from './report/reporter.js';
 export const DIAGRAM_CACHE_DIR = path.join('.galley-cache', 'diagrams');
 
 /** Builds every document the paths name; see Builder. */
-export async function build(options: BuildOptions, reporter: Reporter, stop?: AbortSignal): Promise<BuildSummary> {
+export async function build(
+  options: BuildOptions,
+  reporter: Reporter,
+  stop?: AbortSignal,
+  start?: RunStart,
+): Promise<BuildSummary> {
   const started = Date.now();
-  const { files, errors } = await collectSources(options.paths);
-  const chosen = inShard(files, options.shard);
-  mark('documents found');
+  const { files, chosen, errors, session } = start ?? (await startRun(options));
   const problems = errors.map((error) => describeError(error));
-  const builder = await Builder.create(options, problems, { warm: await certainToBuild(chosen, options.outDir, options.force) });
+  const builder = await Builder.create(options, problems, session);
   if (!builder) {
     problems.forEach((line) => reporter.problem(line));
     const summary = summarize({ documents: [], notStarted: 0, problems, interrupted: false, started });
@@ -100,24 +101,19 @@ export class Builder {
   }
 
   /**
-   * Finds the browser and loads the templates; a problem there is added to `problems`. With `warm`
-   * (a build is certain), the browser starts first, and starts up while the rest loads.
+   * Loads the templates, for the run's browser session (opened by openSession, and perhaps started
+   * already); a problem there, or the session's, is added to `problems`, and the session is closed.
    */
-  static async create(options: BuildOptions, problems: string[], { warm = false } = {}): Promise<Builder | undefined> {
-    let session: BrowserSession | undefined;
+  static async create(
+    options: BuildOptions,
+    problems: string[],
+    given?: BrowserSession | { problem: unknown },
+  ): Promise<Builder | undefined> {
+    const opened = given ?? (await openSession(options).catch((problem: unknown) => ({ problem })));
+    const session = opened instanceof BrowserSession ? opened : undefined;
     try {
-      // The PDF is printed by the browser, and the EPUB's generated cover is rendered by it: a
-      // missing browser is one line for the run when PDFs are asked for, else found when needed.
-      const find = () => findBrowser(options.browserPath);
-      const target: BrowserTarget = options.browserWs
-        ? { wsEndpoint: options.browserWs }
-        : { executablePath: options.formats.includes('pdf') ? await find() : find };
-      const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;
-      session = new BrowserSession(target, remoteAccess, { memoryLimitBytes: options.maxPageMemoryBytes });
-      if (warm) {
-        session.warmUp();
-        void outputModules(options.formats);
-      }
+      if (!session) throw (opened as { problem: unknown }).problem;
+      if (session.launches > 0) void outputModules(options.formats);
       const templates = await loadTemplates(options.templatesDir);
       const hash = await templatesHash(templates);
       mark('templates loaded');
@@ -286,16 +282,6 @@ export class Builder {
     await this.#session.close();
     await this.#remoteImages?.dispose();
   }
-}
-
-/** True when a document will be built whatever its inputs (--force, or no manifest yet): the browser can start at once. */
-async function certainToBuild(files: string[], outDir: string, force: boolean): Promise<boolean> {
-  if (force) return files.length > 0;
-  const hasManifest = (file: string) =>
-    access(manifestPath(outDir, documentName(file)))
-      .then(() => true)
-      .catch(() => false);
-  return (await Promise.all(files.map(hasManifest))).includes(false);
 }
 
 /** The makers of the formats asked for, and only those: an unchanged folder, or an EPUB-only build, never loads the printer. */

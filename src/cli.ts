@@ -1,9 +1,9 @@
 import { Command, CommanderError } from 'commander';
-import { build } from './build.js';
 import { jsonReporter } from './report/json.js';
 import { lineReporter } from './report/lines.js';
 import { allOf, type Reporter } from './report/reporter.js';
 import { describeError } from './errors.js';
+import { startRun } from './run-start.js';
 import { PAPER_SIZES, PDF_STANDARDS } from './settings/choices.js';
 import { DEFAULT_SPLIT_LEVEL, DEFAULTS } from './settings/defaults.js';
 import { FLAG_DEFAULTS, readBuildFlags, type BuildFlags, type ReadFlags } from './settings/flags-schema.js';
@@ -42,7 +42,10 @@ export async function main(argv: string[], io: Io = processIo, stop: AbortSignal
   addBuildOptions(program.command('build').description('build Markdown files or folders into PDF and EPUB')).action(
     async (paths: string[], flags: BuildFlags) => {
       const read = readFlags(paths, flags, fail);
-      const summary = await build(read.options, await chooseReporter(read, io), stop);
+      // The browser is started before the modules that build are loaded, and starts up meanwhile.
+      const start = await startRun(read.options);
+      const [{ build }, reporter] = await Promise.all([import('./build.js'), chooseReporter(read, io)]);
+      const summary = await build(read.options, reporter, stop, start);
       exitCode = summary.interrupted ? INTERRUPTED : summary.failed > 0 ? 1 : 0;
     },
   );

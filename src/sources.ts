@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MARKDOWN_EXTENSIONS } from './document/load.js';
+import { MARKDOWN_EXTENSIONS } from './document/names.js';
 import { findBook } from './book/find.js';
 import { GalleyError } from './errors.js';
 

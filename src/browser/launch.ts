@@ -134,7 +134,7 @@ export function browserProcess(browser: Browser): ChildProcess | undefined {
  * does, however galley ends), puts it in the run folder's care, and connects puppeteer to it.
  * puppeteer is loaded while Chrome starts up, rather than before.
  */
-export async function launchBrowser(executablePath: string, folder: RunFolder, launch: number): Promise<Browser> {
+export async function launchBrowser(executablePath: string, folder: RunFolder, launch: number, spawned = () => {}): Promise<Browser> {
   const child = spawn(executablePath, chromeArgs(executablePath, folder.profile(launch)), {
     detached: process.platform !== 'win32',
     env: { ...process.env, TMPDIR: folder.tmp },
@@ -155,6 +155,7 @@ export async function launchBrowser(executablePath: string, folder: RunFolder, l
   });
   ended.catch(() => undefined);
   if (child.pid !== undefined) folder.adopt(child.pid);
+  spawned();
   try {
     const [puppeteer, { PipeTransport }] = await Promise.race([
       Promise.all([import('puppeteer-core'), import('puppeteer-core/internal/node/PipeTransport.js')]),

@@ -90,6 +90,7 @@ export class BrowserSession implements PageSource {
   readonly #crashed = new WeakSet<Page>();
   #launchTab: Page | undefined;
   #launches = 0;
+  #onSpawned: (() => void) | undefined;
   #described: string | undefined;
   /** Set by close(): work given up but still running must not start a browser that nobody ends. */
   #closing: Promise<void> | undefined;
@@ -118,6 +119,16 @@ export class BrowserSession implements PageSource {
   /** Starts the browser now, while other work goes on; the next page will not wait as long. */
   warmUp(): void {
     this.#browserOf().catch(() => undefined);
+  }
+
+  /**
+   * Starts the browser now, and waits only until its process is started (or starting it failed):
+   * work that holds the event loop for long, such as loading modules, may then go on while the
+   * browser starts up.
+   */
+  async warmUpFirst(): Promise<void> {
+    const spawned = new Promise<void>((resolve) => (this.#onSpawned = resolve));
+    await Promise.race([spawned, this.#browserOf().catch(() => undefined)]);
   }
 
   /** A page for `purpose`, closed at once, and never reused, if `signal` aborts while it is in use. */
@@ -313,7 +324,8 @@ export class BrowserSession implements PageSource {
     // Found only when first needed: an EPUB-only build with its own cover needs no browser.
     const executable = typeof executablePath === 'string' ? executablePath : await executablePath();
     mark(`launching ${executable}`);
-    const browser = await launchBrowser(executable, await this.#runFolderOf(), this.#launches).catch((error: unknown) =>
+    const spawned = () => this.#onSpawned?.();
+    const browser = await launchBrowser(executable, await this.#runFolderOf(), this.#launches, spawned).catch((error: unknown) =>
       Promise.reject(startError(error, `start the browser ${executable}`)),
     );
     mark('browser started');

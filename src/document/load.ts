@@ -11,6 +11,7 @@ import { markDiagrams } from './diagrams.js';
 import { renderFormulas } from './math.js';
 import { splitFrontMatter } from './front-matter.js';
 import { guessLanguage } from './language.js';
+import { documentName, MARKDOWN_EXTENSIONS } from './names.js';
 import { checkMarkdownLinks, documentIds, linkProblem, resolveLink } from './links.js';
 import { createMarkdown, maxNesting, type MarkdownEnv } from './markdown.js';
 import type { DocumentModel, Metadata, Notice } from './model.js';
@@ -20,7 +21,7 @@ import { splitFootnoteTail, splitSections } from './sections.js';
 import { closeHeadingGaps } from './headings.js';
 import { takeTitleHeading } from './title.js';
 
-export const MARKDOWN_EXTENSIONS = ['.md', '.markdown'];
+export { documentName, MARKDOWN_EXTENSIONS };
 const markdown = createMarkdown();
 
 /** The limits a document is read with, and the flags that win over its front matter. */
@@ -45,14 +46,6 @@ export const DEFAULT_LOAD_OPTIONS: LoadOptions = {
 export interface LoadedDocument {
   doc: DocumentModel;
   settings: DocumentSettings;
-}
-
-/** The name a document's outputs take: its file name without the extension; a book's, its folder's name. */
-export function documentName(sourcePath: string): string {
-  const extension = path.extname(sourcePath);
-  return MARKDOWN_EXTENSIONS.includes(extension.toLowerCase())
-    ? path.basename(sourcePath, extension)
-    : path.basename(path.resolve(sourcePath));
 }
 
 /** Reads one Markdown file into the document model. Every problem is a GalleyError naming the file. */

@@ -2,6 +2,7 @@ import type Token from 'markdown-it/lib/token.mjs';
 import { plainText } from './markdown.js';
 import { htmlIdsOf } from './scan.js';
 import type { Section } from './model.js';
+import { DEFAULT_SPLIT_LEVEL } from '../settings/defaults.js';
 
 /** Takes markdown-it-footnote's tail off the token stream, one token group per note. */
 export function splitFootnoteTail(tokens: Token[]): { blocks: Token[]; footnotes: Map<number, Token[]> } {
@@ -20,8 +21,7 @@ export function splitFootnoteTail(tokens: Token[]): { blocks: Token[]; footnotes
   return { blocks: tokens.slice(0, tailStart), footnotes };
 }
 
-/** Where chapters start when neither a flag nor the front matter says: at `##`, unless the text has no heading that high. */
-export const DEFAULT_SPLIT_LEVEL = 2;
+export { DEFAULT_SPLIT_LEVEL };
 
 /**
  * The default split level for these blocks: 2, or the highest level their headings use when none

@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import type { DocumentModel } from '../document/model.js';
 import { FORMATS } from '../settings/choices.js';
 import type { TemplateSet } from '../render/templates.js';
+import { manifestPath } from './paths.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const sha256Hex = v.pipe(v.string('must be a SHA-256'), v.regex(SHA256, 'must be a SHA-256 (64 lowercase hexadecimal digits)'));
@@ -80,9 +81,7 @@ export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function manifestPath(outDir: string, name: string): string {
-  return path.join(outDir, `${name}.manifest.json`);
-}
+export { manifestPath };
 
 /** One hash over every template file, for every document built with them. */
 export async function templatesHash(templates: TemplateSet): Promise<string> {

@@ -1,6 +1,4 @@
 import os from 'node:os';
-import type Token from 'markdown-it/lib/token.mjs';
-import { DEFAULT_SPLIT_LEVEL, naturalSplitLevel } from '../document/sections.js';
 import type { Format, Paper, PdfStandard } from './choices.js';
 
 export const MEGABYTE = 1024 * 1024;
@@ -42,9 +40,4 @@ export function defaultJobs(): number {
 }
 
 /** Where chapters start in a document with `#` or `##` headings. */
-export { DEFAULT_SPLIT_LEVEL };
-
-/** Where EPUB chapters start: at `##`, or at the highest level the headings use when none is that high. */
-export function defaultSplitLevel(blocks: Token[]): number {
-  return naturalSplitLevel(blocks);
-}
+export const DEFAULT_SPLIT_LEVEL = 2;

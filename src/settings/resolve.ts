@@ -1,6 +1,7 @@
 import type Token from 'markdown-it/lib/token.mjs';
 import type { Paper } from './choices.js';
-import { DEFAULTS, defaultSplitLevel } from './defaults.js';
+import { naturalSplitLevel } from '../document/sections.js';
+import { DEFAULTS } from './defaults.js';
 import type { FrontMatter } from './front-matter-schema.js';
 
 /** A document's settings that its front matter may give and a flag overrides. */
@@ -31,7 +32,7 @@ export interface DocumentSettingSources {
 export function resolveDocumentSettings({ flags, frontMatter, blocks }: DocumentSettingSources): DocumentSettings {
   return {
     paper: flags.paper ?? frontMatter.paper ?? DEFAULTS.paper,
-    splitLevel: flags.splitLevel ?? frontMatter.split_level ?? defaultSplitLevel(blocks),
+    splitLevel: flags.splitLevel ?? frontMatter.split_level ?? naturalSplitLevel(blocks),
     linkBase: flags.linkBase ?? frontMatter.link_base,
   };
 }

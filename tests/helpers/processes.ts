@@ -55,7 +55,9 @@ function processTable(): ProcessRow[] {
     const args = read('cmdline').split('\0').filter(Boolean);
     if (args.length === 0) continue;
     // stat: "pid (name) state ppid pgrp …"; the name may hold spaces and parentheses.
-    const [, ppid = '', group = ''] = read('stat').slice(read('stat').lastIndexOf(')') + 2).split(' ');
+    const [, ppid = '', group = ''] = read('stat')
+      .slice(read('stat').lastIndexOf(')') + 2)
+      .split(' ');
     rows.push({ pid, ppid, group, args, environment: read('environ').split('\0').filter(Boolean) });
   }
   return rows;

@@ -1,0 +1,59 @@
+import { access } from 'node:fs/promises';
+import { findBrowser } from './browser/find.js';
+import { BrowserSession, type BrowserTarget } from './browser/session.js';
+import { documentName } from './document/names.js';
+import type { GalleyError } from './errors.js';
+import { manifestPath } from './output/paths.js';
+import { mark } from './report/trace.js';
+import type { BuildOptions } from './settings/build-options.js';
+import { inShard } from './shard.js';
+import { collectSources } from './sources.js';
+
+/** How a run begins, before the modules that build are loaded (this module loads almost nothing). */
+export interface RunStart {
+  /** Every document the paths name. */
+  files: string[];
+  /** Those this run builds: its shard's. */
+  chosen: string[];
+  errors: GalleyError[];
+  /** The run's browser, already starting when a build is certain; or why there is none. */
+  session: BrowserSession | { problem: unknown };
+}
+
+/** Finds the documents, and starts the browser at once when one of them will be built whatever its inputs. */
+export async function startRun(options: BuildOptions): Promise<RunStart> {
+  const { files, errors } = await collectSources(options.paths);
+  const chosen = inShard(files, options.shard);
+  mark('documents found');
+  try {
+    const session = await openSession(options);
+    if (await certainToBuild(chosen, options.outDir, options.force)) await session.warmUpFirst();
+    return { files, chosen, errors, session };
+  } catch (problem) {
+    return { files, chosen, errors, session: { problem } };
+  }
+}
+
+/**
+ * The run's browser session, not started yet. The PDF is printed by the browser, and the EPUB's
+ * generated cover is rendered by it: a missing browser is one line for the run when PDFs are asked
+ * for, else found when needed.
+ */
+export async function openSession(options: BuildOptions): Promise<BrowserSession> {
+  const find = () => findBrowser(options.browserPath);
+  const target: BrowserTarget = options.browserWs
+    ? { wsEndpoint: options.browserWs }
+    : { executablePath: options.formats.includes('pdf') ? await find() : find };
+  const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;
+  return new BrowserSession(target, remoteAccess, { memoryLimitBytes: options.maxPageMemoryBytes });
+}
+
+/** True when a document will be built whatever its inputs (--force, or no manifest yet): the browser can start at once. */
+export async function certainToBuild(files: string[], outDir: string, force: boolean): Promise<boolean> {
+  if (force) return files.length > 0;
+  const hasManifest = (file: string) =>
+    access(manifestPath(outDir, documentName(file)))
+      .then(() => true)
+      .catch(() => false);
+  return (await Promise.all(files.map(hasManifest))).includes(false);
+}
