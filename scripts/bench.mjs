@@ -268,10 +268,10 @@ function whichCommand(name) {
 }
 
 /** Wall seconds of one run of a command (synchronous: nothing else runs meanwhile). */
-function timed(command, argv, { prepare } = {}) {
+function timed(command, argv, { prepare, env } = {}) {
   prepare?.();
   const started = process.hrtime.bigint();
-  execFileSync(command, argv, { stdio: 'ignore' });
+  execFileSync(command, argv, { stdio: 'ignore', env: env ?? process.env });
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
@@ -332,10 +332,13 @@ async function main() {
         floorBy.get(browser.name).push(bareprint(browser, work));
       }
       version.push((await galley(['--version'])).seconds);
-      if (mdToPdfBin)
-        mdToPdf.push(
-          timed(mdToPdfBin, [path.join(work, 'md-to-pdf', 'beyond-utopia.md')], { prepare: () => copyArticle(theArticle, work) }),
-        );
+      if (mdToPdfBin) {
+        // md-to-pdf's puppeteer, given Debian's Chromium (it must not sandbox as root, like galley).
+        const launch = JSON.stringify({ args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+        const argv = [path.join(work, 'md-to-pdf', 'beyond-utopia.md'), '--launch-options', launch];
+        const env = { ...process.env, PUPPETEER_EXECUTABLE_PATH: process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium' };
+        mdToPdf.push(timed(mdToPdfBin, argv, { prepare: () => copyArticle(theArticle, work), env }));
+      }
     }
     cold.push(...(coldBy.get(browsers[0]?.name) ?? []));
 

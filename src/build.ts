@@ -24,7 +24,8 @@ import {
 } from './output/manifest.js';
 import { builtEdition, planArchive } from './output/archive.js';
 import { commitOutputs, type PendingOutput } from './output/write.js';
-import { BrowserSession, type PageSource } from './browser/session.js';
+import { BrowserPool } from './browser/pool.js';
+import type { BrowserSession, PageSource } from './browser/session.js';
 import { loadTemplates, type TemplateSet } from './render/templates.js';
 import type { BuildSummary, DocumentResult, Reporter } from './report/reporter.js';
 import { certainToBuild, openSession, type RunStart, startRun } from './run-start.js';
@@ -37,12 +38,7 @@ export type { BuildSummary, DocumentResult } from './report/reporter.js';
 export const DIAGRAM_CACHE_DIR = path.join('.galley-cache', 'diagrams');
 
 /** Builds every document the paths name; see Builder. */
-export async function build(
-  options: BuildOptions,
-  reporter: Reporter,
-  stop?: AbortSignal,
-  start?: RunStart,
-): Promise<BuildSummary> {
+export async function build(options: BuildOptions, reporter: Reporter, stop?: AbortSignal, start?: RunStart): Promise<BuildSummary> {
   const started = Date.now();
   const { files, chosen, errors, session } = start ?? (await startRun(options));
   const problems = errors.map((error) => describeError(error));
@@ -80,7 +76,7 @@ export class Builder {
   readonly dependencies = new Map<string, string[]>();
   #templates: TemplateSet;
   #templatesHash: string;
-  readonly #session: BrowserSession;
+  readonly #pool: BrowserPool;
   readonly #remoteImages: RemoteImageCache | undefined;
   readonly #loadOptions: LoadOptions;
   #diagramCache: DiagramCache | undefined;
@@ -89,37 +85,33 @@ export class Builder {
     private readonly options: BuildOptions,
     templates: TemplateSet,
     hash: string,
-    session: BrowserSession,
+    pool: BrowserPool,
   ) {
     this.#templates = templates;
     this.#templatesHash = hash;
-    this.#session = session;
-    const remoteAccess = session.remoteAccess;
+    this.#pool = pool;
+    const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;
     this.#remoteImages = remoteAccess && new RemoteImageCache(remoteAccess);
     const { maxDocumentBytes, maxImageBytes, paper, splitLevel, linkBase } = options;
     this.#loadOptions = { maxDocumentBytes, maxImageBytes, remoteImages: this.#remoteImages, paper, splitLevel, linkBase };
   }
 
   /**
-   * Loads the templates, for the run's browser session (opened by openSession, and perhaps started
-   * already); a problem there, or the session's, is added to `problems`, and the session is closed.
+   * Loads the templates, for the run's browsers (opened by openSession, and perhaps started
+   * already); a problem there, or the browsers', is added to `problems`, and the browsers are closed.
    */
-  static async create(
-    options: BuildOptions,
-    problems: string[],
-    given?: BrowserSession | { problem: unknown },
-  ): Promise<Builder | undefined> {
+  static async create(options: BuildOptions, problems: string[], given?: BrowserPool | { problem: unknown }): Promise<Builder | undefined> {
     const opened = given ?? (await openSession(options).catch((problem: unknown) => ({ problem })));
-    const session = opened instanceof BrowserSession ? opened : undefined;
+    const pool = opened instanceof BrowserPool ? opened : undefined;
     try {
-      if (!session) throw (opened as { problem: unknown }).problem;
-      if (session.launches > 0) void outputModules(options.formats);
+      if (!pool) throw (opened as { problem: unknown }).problem;
+      if (pool.launches > 0) void outputModules(options.formats);
       const templates = await loadTemplates(options.templatesDir);
       const hash = await templatesHash(templates);
       mark('templates loaded');
-      return new Builder(options, templates, hash, session);
+      return new Builder(options, templates, hash, pool);
     } catch (error) {
-      await session?.close();
+      await pool?.close();
       problems.push(describeError(error, options.verbose));
       return undefined;
     }
@@ -127,7 +119,7 @@ export class Builder {
 
   /** How many times the browser was started (or connected to). */
   get browserLaunches(): number {
-    return this.#session.launches;
+    return this.#pool.launches;
   }
 
   /** Templates changed on disk (watch): every document depends on them. */
@@ -155,12 +147,12 @@ export class Builder {
     } = {},
   ): Promise<BuildSummary> {
     reporter.begin(files.length);
-    if (await certainToBuild(files, this.options.outDir, force)) this.#session.warmUp();
+    if (await certainToBuild(files, this.options.outDir, force)) this.#pool.warmUp();
     const documents: DocumentResult[] = [];
-    const limit = pLimit(this.options.jobs);
+    const limit = pLimit(this.options.jobs * this.#pool.size);
     const outputNames = new Map<string, string>();
     const collisions = new Map(namedAmong.map((file) => [file, outputCollision(outputNames, file)]));
-    const closeBrowser = () => void this.#session.close();
+    const closeBrowser = () => void this.#pool.close();
     stop?.addEventListener('abort', closeBrowser, { once: true });
     try {
       await Promise.all(
@@ -169,7 +161,7 @@ export class Builder {
           return limit(async () => {
             if (stop?.aborted) return;
             reporter.started(file);
-            const result = collision ? failed(file, collision, Date.now()) : await this.#buildOne(file, force, stop);
+            const result = collision ? failed(file, collision, Date.now()) : await this.#buildOnPool(file, force, stop, reporter);
             documents.push(result);
             reporter.finished(result);
           });
@@ -180,12 +172,42 @@ export class Builder {
     }
     const interrupted = stop?.aborted ?? false;
     const summary = summarize({ documents, notStarted: files.length - documents.length, problems, interrupted, started });
-    summary.browser = this.#session.browserDescription;
+    summary.browser = this.#pool.description;
+    if (this.#pool.dropped.length > 0) summary.browsersDropped = this.#pool.dropped;
     reporter.end(summary);
     return summary;
   }
 
-  async #buildOne(file: string, force: boolean, stop: AbortSignal | undefined): Promise<DocumentResult> {
+  /**
+   * Builds a document on the least busy browser of the pool. When that browser is lost (a running
+   * one that cannot be reached, or went away), it is dropped, with one line, and the document is
+   * built again on another; with none left, the document fails with the last browser's reason.
+   */
+  async #buildOnPool(file: string, force: boolean, stop: AbortSignal | undefined, reporter: Reporter): Promise<DocumentResult> {
+    for (;;) {
+      const member = this.#pool.take();
+      if (!member) {
+        return failed(
+          file,
+          new GalleyError('no browser is left to build it: every --browser-ws browser was dropped', { file }),
+          Date.now(),
+        );
+      }
+      let result: DocumentResult;
+      try {
+        result = await this.#buildOne(file, force, stop, member.session);
+      } finally {
+        this.#pool.give(member);
+      }
+      if (result.status !== 'failed' || !member.session.lost || stop?.aborted) return result;
+      if (this.#pool.drop(member)) {
+        reporter.problem(droppedLine(member.endpoint, result.error, this.#pool.remaining));
+        if (this.#pool.remaining === 0) return result;
+      }
+    }
+  }
+
+  async #buildOne(file: string, force: boolean, stop: AbortSignal | undefined, session: BrowserSession): Promise<DocumentResult> {
     const began = Date.now();
     try {
       return await withTimeLimit(this.options.timeoutMs, stop, async (deadline) => {
@@ -210,8 +232,8 @@ export class Builder {
           await commitOutputs(archive.copies);
           return { source: file, status: 'unchanged', outputs: [], warnings: archive.warnings, ms: Date.now() - began };
         }
-        this.#session.warmUp();
-        const made = await this.#makeOutputs(doc, settings, this.#session.forDocument(deadline.signal));
+        session.warmUp();
+        const made = await this.#makeOutputs(doc, settings, session.forDocument(deadline.signal));
         deadline.commit();
         const source = { file: path.basename(file), sha256: inputs.source };
         const manifest: Manifest = { manifest: 1, source, inputs, inputsSha256, outputs: made.records };
@@ -279,7 +301,7 @@ export class Builder {
   }
 
   async close(): Promise<void> {
-    await this.#session.close();
+    await this.#pool.close();
     await this.#remoteImages?.dispose();
   }
 }
@@ -291,6 +313,12 @@ async function outputModules(formats: Format[]) {
     formats.includes('epub') ? import('./epub/build-epub.js') : undefined,
   ]);
   return { printPdf: print?.printPdf, buildEpub: epub?.buildEpub };
+}
+
+/** The one line for a --browser-ws browser that is dropped, with the reason its document gave. */
+function droppedLine(endpoint: string | undefined, reason: string | undefined, left: number): string {
+  const why = reason?.replace(/^.*?: /, '') ?? 'it went away';
+  return `--browser-ws ${endpoint}: dropped (${why}); ${left > 0 ? 'its documents are built on the other browsers' : 'no other browser is left'}`;
 }
 
 /** A Markdown file, or a folder that holds a book. */

@@ -107,7 +107,11 @@ function addBuildOptions(command: Command): Command {
     .option('--replace-archived', 'replace an archived edition that holds other contents (with --archive)', false)
     .option('--archive', 'also keep each edition in <out>/archive/<name>/<edition>/', false)
     .option('--browser <path>', 'the Chrome or Chromium to print with')
-    .option('--browser-ws <url>', 'connect to a running Chrome (its DevTools WebSocket URL) instead of launching one')
+    .option(
+      '--browser-ws <url>',
+      'connect to a running Chrome (its DevTools WebSocket URL) instead of launching one; give it again for each of a pool of browsers',
+      (url: string, earlier: string[] = []) => [...earlier, url],
+    )
     .option('--shard <i/n>', 'build only the i-th of n disjoint parts of the documents (one per machine or CI job)')
     .option('--timeout <seconds>', 'time limit for each document', FLAG_DEFAULTS.timeout)
     .option('--max-document-size <MB>', 'largest Markdown file read', FLAG_DEFAULTS.maxDocumentSize)

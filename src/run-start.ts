@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { findBrowser } from './browser/find.js';
+import { BrowserPool } from './browser/pool.js';
 import { BrowserSession, type BrowserTarget } from './browser/session.js';
 import { documentName } from './document/names.js';
 import type { GalleyError } from './errors.js';
@@ -16,8 +17,8 @@ export interface RunStart {
   /** Those this run builds: its shard's. */
   chosen: string[];
   errors: GalleyError[];
-  /** The run's browser, already starting when a build is certain; or why there is none. */
-  session: BrowserSession | { problem: unknown };
+  /** The run's browsers, already starting when a build is certain; or why there are none. */
+  session: BrowserPool | { problem: unknown };
 }
 
 /** Finds the documents, and starts the browser at once when one of them will be built whatever its inputs. */
@@ -35,17 +36,19 @@ export async function startRun(options: BuildOptions): Promise<RunStart> {
 }
 
 /**
- * The run's browser session, not started yet. The PDF is printed by the browser, and the EPUB's
- * generated cover is rendered by it: a missing browser is one line for the run when PDFs are asked
- * for, else found when needed.
+ * The run's browsers, not started yet: the running ones --browser-ws names, else one to launch.
+ * The PDF is printed by the browser, and the EPUB's generated cover is rendered by it: a missing
+ * browser is one line for the run when PDFs are asked for, else found when needed.
  */
-export async function openSession(options: BuildOptions): Promise<BrowserSession> {
-  const find = () => findBrowser(options.browserPath);
-  const target: BrowserTarget = options.browserWs
-    ? { wsEndpoint: options.browserWs }
-    : { executablePath: options.formats.includes('pdf') ? await find() : find };
+export async function openSession(options: BuildOptions): Promise<BrowserPool> {
   const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;
-  return new BrowserSession(target, remoteAccess, { memoryLimitBytes: options.maxPageMemoryBytes });
+  const session = (target: BrowserTarget) => new BrowserSession(target, remoteAccess, { memoryLimitBytes: options.maxPageMemoryBytes });
+  if (options.browserWs.length > 0) {
+    return new BrowserPool(options.browserWs.map((endpoint) => ({ session: session({ wsEndpoint: endpoint }), endpoint })));
+  }
+  const find = () => findBrowser(options.browserPath);
+  const executablePath = options.formats.includes('pdf') ? await find() : find;
+  return new BrowserPool([{ session: session({ executablePath }), endpoint: undefined }]);
 }
 
 /** True when a document will be built whatever its inputs (--force, or no manifest yet): the browser can start at once. */

@@ -91,6 +91,7 @@ export class BrowserSession implements PageSource {
   #launchTab: Page | undefined;
   #launches = 0;
   #onSpawned: (() => void) | undefined;
+  #lost = false;
   #described: string | undefined;
   /** Set by close(): work given up but still running must not start a browser that nobody ends. */
   #closing: Promise<void> | undefined;
@@ -109,6 +110,14 @@ export class BrowserSession implements PageSource {
   /** How many times a browser was started or connected to. */
   get launches(): number {
     return this.#launches;
+  }
+
+  /**
+   * True once a running browser galley connected to (--browser-ws) could not be reached, or went
+   * away while galley was not closing it: someone else's browser, which galley cannot start again.
+   */
+  get lost(): boolean {
+    return this.#lost;
   }
 
   /** The browser last started or connected to: "Chrome 156.0.8078.114 (headless shell), /usr/bin/chromium-headless-shell". */
@@ -288,6 +297,7 @@ export class BrowserSession implements PageSource {
   /** Its pages in use fail at once, and the next page starts a new browser. */
   #onDisconnected(started: Promise<Browser>, browser: Browser): void {
     if (this.#browser === started) this.#browser = undefined;
+    if ('wsEndpoint' in this.target && !this.#closing) this.#lost = true;
     const reason = new GalleyError(this.#closing ? BROWSER_CLOSED : BROWSER_STOPPED);
     for (const [page, use] of this.#inUse) if (page.browser() === browser) use.watch.fail(reason);
     if ('executablePath' in this.target) void killBrowser(browser);
@@ -311,9 +321,10 @@ export class BrowserSession implements PageSource {
     this.#launches += 1;
     if ('wsEndpoint' in this.target) {
       const endpoint = this.target.wsEndpoint;
-      const browser = await connectBrowser(endpoint).catch((error: unknown) =>
-        Promise.reject(startError(error, `connect to the browser at ${endpoint}`)),
-      );
+      const browser = await connectBrowser(endpoint).catch((error: unknown) => {
+        this.#lost = true;
+        return Promise.reject(startError(error, `connect to the browser at ${endpoint}`));
+      });
       this.#described = await checkVersion(browser, endpoint).catch(async (error: unknown) => {
         await browser.disconnect();
         throw error;

@@ -24,8 +24,10 @@ export interface BuildSummary {
   problems: string[];
   documents: DocumentResult[];
   ms: number;
-  /** The browser the run printed with, when it started one (or connected to one). */
+  /** The browser the run printed with, when it started one (or connected to one); the browsers, for a pool. */
   browser?: string | undefined;
+  /** The --browser-ws browsers dropped during the run, because they could not be reached or went away. */
+  browsersDropped?: string[] | undefined;
 }
 
 /** Where a build tells what happens. Stderr is for people; only --json writes to stdout. */

@@ -40,8 +40,8 @@ export interface BuildOptions extends DocumentSettingFlags {
   replaceArchived: boolean;
   /** Also copy each edition into <out>/archive/<name>/<edition>/ (--archive). */
   archive: boolean;
-  /** Connect to this running Chrome instead of launching one (--browser-ws). */
-  browserWs: string | undefined;
+  /** Connect to these running Chromes instead of launching one (--browser-ws, given once for each); empty: launch one. */
+  browserWs: string[];
   /** --shard i/n: build only the i-th of n disjoint parts of the documents (see inShard). */
   shard?: Shard | undefined;
   verbose: boolean;

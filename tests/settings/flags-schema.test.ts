@@ -31,7 +31,7 @@ describe('readBuildFlags', () => {
         formats: ['pdf', 'epub'],
         templatesDir: undefined,
         browserPath: undefined,
-        browserWs: undefined,
+        browserWs: [],
         paper: undefined,
         pdfStandard: 'pdfa-3a',
         splitLevel: undefined,
