@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { loadBook } from './book/load-book.js';
 import { findBook } from './book/find.js';
-import { documentName, loadDocumentAndSettings, type LoadedDocument, type LoadOptions } from './document/load.js';
+import type { LoadedDocument, LoadOptions } from './document/load.js';
+import { documentName } from './document/names.js';
 import { diagramFences } from './document/diagrams.js';
 import type { DocumentModel, Notice } from './document/model.js';
 import type { DiagramCache } from './diagrams/diagram-cache.js';
@@ -14,11 +14,14 @@ import type { Format } from './settings/choices.js';
 import type { DocumentSettings } from './settings/resolve.js';
 import {
   documentInputs,
+  filesRead,
   isUpToDate,
   manifestPath,
   readManifest,
   sha256,
+  sourceBase,
   templatesHash,
+  unchangedFiles,
   type Manifest,
   type OutputRecord,
 } from './output/manifest.js';
@@ -26,13 +29,16 @@ import { builtEdition, planArchive } from './output/archive.js';
 import { commitOutputs, type PendingOutput } from './output/write.js';
 import { BrowserPool } from './browser/pool.js';
 import type { BrowserSession, PageSource } from './browser/session.js';
-import { loadTemplates, type TemplateSet } from './render/templates.js';
+import { compileTemplates, loadTemplates, templateFiles, type TemplateSet } from './render/templates.js';
 import type { BuildSummary, DocumentResult, Reporter } from './report/reporter.js';
 import { certainToBuild, openSession, type RunStart, startRun } from './run-start.js';
 import { mark } from './report/trace.js';
 import { GALLEY_VERSION } from './version.js';
 
 export type { BuildSummary, DocumentResult } from './report/reporter.js';
+
+/** How many documents are checked for changes at the same time (reads and hashes, no parsing). */
+const UNCHANGED_CHECKS = 16;
 
 /** Where, in the output folder, drawn diagrams are kept for the next build. */
 export const DIAGRAM_CACHE_DIR = path.join('.galley-cache', 'diagrams');
@@ -74,7 +80,9 @@ function summarize(run: Pick<BuildSummary, 'documents' | 'notStarted' | 'problem
 export class Builder {
   /** For `galley watch`: the files each document was made from (itself, its images, its cover). */
   readonly dependencies = new Map<string, string[]>();
-  #templates: TemplateSet;
+  #templateFiles: TemplateSet['files'];
+  /** Compiled when first needed: a run that builds nothing never compiles them. */
+  #templates: Promise<TemplateSet> | undefined;
   #templatesHash: string;
   readonly #pool: BrowserPool;
   readonly #remoteImages: RemoteImageCache | undefined;
@@ -83,11 +91,13 @@ export class Builder {
 
   private constructor(
     private readonly options: BuildOptions,
-    templates: TemplateSet,
+    files: TemplateSet['files'],
+    templates: TemplateSet | undefined,
     hash: string,
     pool: BrowserPool,
   ) {
-    this.#templates = templates;
+    this.#templateFiles = files;
+    this.#templates = templates && Promise.resolve(templates);
     this.#templatesHash = hash;
     this.#pool = pool;
     const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;
@@ -97,8 +107,10 @@ export class Builder {
   }
 
   /**
-   * Loads the templates, for the run's browsers (opened by openSession, and perhaps started
-   * already); a problem there, or the browsers', is added to `problems`, and the browsers are closed.
+   * Finds and hashes the templates, for the run's browsers (opened by openSession, and perhaps
+   * started already); a problem there, or the browsers', is added to `problems`, and the browsers
+   * are closed. When a build is certain (the browser is starting), the templates are compiled at
+   * once, so that a broken one is one line for the run; else only when a document needs them.
    */
   static async create(options: BuildOptions, problems: string[], given?: BrowserPool | { problem: unknown }): Promise<Builder | undefined> {
     const opened = given ?? (await openSession(options).catch((problem: unknown) => ({ problem })));
@@ -106,10 +118,11 @@ export class Builder {
     try {
       if (!pool) throw (opened as { problem: unknown }).problem;
       if (pool.launches > 0) void outputModules(options.formats);
-      const templates = await loadTemplates(options.templatesDir);
-      const hash = await templatesHash(templates);
-      mark('templates loaded');
-      return new Builder(options, templates, hash, pool);
+      const files = await templateFiles(options.templatesDir);
+      const hash = await templatesHash({ files });
+      const templates = pool.launches > 0 ? await compileTemplates(files) : undefined;
+      mark(templates ? 'templates compiled' : 'templates found');
+      return new Builder(options, files, templates, hash, pool);
     } catch (error) {
       await pool?.close();
       problems.push(describeError(error, options.verbose));
@@ -124,8 +137,15 @@ export class Builder {
 
   /** Templates changed on disk (watch): every document depends on them. */
   async reloadTemplates(): Promise<void> {
-    this.#templates = await loadTemplates(this.options.templatesDir);
-    this.#templatesHash = await templatesHash(this.#templates);
+    const templates = await loadTemplates(this.options.templatesDir);
+    this.#templateFiles = templates.files;
+    this.#templates = Promise.resolve(templates);
+    this.#templatesHash = await templatesHash(templates);
+  }
+
+  #compiledTemplates(): Promise<TemplateSet> {
+    this.#templates ??= compileTemplates(this.#templateFiles);
+    return this.#templates;
   }
 
   async run(
@@ -150,18 +170,28 @@ export class Builder {
     if (await certainToBuild(files, this.options.outDir, force)) this.#pool.warmUp();
     const documents: DocumentResult[] = [];
     const limit = pLimit(this.options.jobs * this.#pool.size);
+    const checks = pLimit(UNCHANGED_CHECKS);
     const outputNames = new Map<string, string>();
     const collisions = new Map(namedAmong.map((file) => [file, outputCollision(outputNames, file)]));
     const closeBrowser = () => void this.#pool.close();
     stop?.addEventListener('abort', closeBrowser, { once: true });
     try {
       await Promise.all(
-        files.map((file) => {
+        files.map(async (file) => {
           const collision = collisions.get(file);
+          const began = Date.now();
+          // Telling an unchanged document takes a few reads and hashes: many are told at once, outside the builds' limit.
+          const unchanged =
+            collision || force || this.options.archive ? undefined : await checks(() => this.#unchangedWithoutParsing(file));
           return limit(async () => {
             if (stop?.aborted) return;
             reporter.started(file);
-            const result = collision ? failed(file, collision, Date.now()) : await this.#buildOnPool(file, force, stop, reporter);
+            if (unchanged) this.dependencies.set(file, unchanged);
+            const result = unchanged
+              ? { source: file, status: 'unchanged' as const, outputs: [], warnings: [], ms: Date.now() - began }
+              : collision
+                ? failed(file, collision, Date.now())
+                : await this.#buildOnPool(file, force, stop, reporter);
             documents.push(result);
             reporter.finished(result);
           });
@@ -225,6 +255,7 @@ export class Builder {
           templates: this.#templatesHash,
         });
         const inputsSha256 = sha256(JSON.stringify(inputs));
+        const read = await filesRead(doc, await sourceBase(file));
         const manifestFile = manifestPath(this.options.outDir, doc.name);
         const { manifest: previous } = await readManifest(manifestFile);
         if (!force && previous && (await isUpToDate(previous, inputsSha256, this.options.outDir))) {
@@ -236,7 +267,7 @@ export class Builder {
         const made = await this.#makeOutputs(doc, settings, session.forDocument(deadline.signal));
         deadline.commit();
         const source = { file: path.basename(file), sha256: inputs.source };
-        const manifest: Manifest = { manifest: 1, source, inputs, inputsSha256, outputs: made.records };
+        const manifest: Manifest = { manifest: 1, source, inputs, inputsSha256, outputs: made.records, read };
         const manifestOutput = { path: manifestFile, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) };
         const archive = await this.#archive(doc, async () => [...made.pending, manifestOutput]);
         // All or nothing, the manifest last: a commit cut short leaves the old manifest, and a rebuild.
@@ -252,6 +283,20 @@ export class Builder {
     } catch (error) {
       return failed(file, error instanceof GalleyError ? error.inFile(file) : error, began, this.options.verbose);
     }
+  }
+
+  /**
+   * The files a document was made from, when its manifest shows it unchanged without parsing it
+   * (see unchangedFiles); undefined when it must be read to tell.
+   */
+  async #unchangedWithoutParsing(file: string): Promise<string[] | undefined> {
+    const manifestFile = manifestPath(this.options.outDir, documentName(file));
+    const { manifest } = await readManifest(manifestFile);
+    if (!manifest) return undefined;
+    const context = { galley: GALLEY_VERSION, options: optionsInOutputs(this.options), templates: this.#templatesHash };
+    const files = await unchangedFiles(manifest, await sourceBase(file), context);
+    if (!files || !(await isUpToDate(manifest, manifest.inputsSha256, this.options.outDir))) return undefined;
+    return files;
   }
 
   /**
@@ -274,10 +319,10 @@ export class Builder {
   ): Promise<{ pending: PendingOutput[]; records: OutputRecord[]; warnings: string[] }> {
     const formats = this.options.formats;
     doc.warnings.push(...(await this.#drawDiagrams(doc, pages)));
-    const { printPdf, buildEpub } = await outputModules(formats);
+    const [{ printPdf, buildEpub }, templates] = await Promise.all([outputModules(formats), this.#compiledTemplates()]);
     const [pdf, epub] = await Promise.all([
-      printPdf?.(pages, doc, this.#templates, { paper: settings.paper, version: GALLEY_VERSION, standard: this.options.pdfStandard }),
-      buildEpub?.(doc, this.#templates, { session: pages, splitLevel: settings.splitLevel }),
+      printPdf?.(pages, doc, templates, { paper: settings.paper, version: GALLEY_VERSION, standard: this.options.pdfStandard }),
+      buildEpub?.(doc, templates, { session: pages, splitLevel: settings.splitLevel }),
     ]);
     const pending: PendingOutput[] = [];
     const records: OutputRecord[] = [];
@@ -321,11 +366,11 @@ function droppedLine(endpoint: string | undefined, reason: string | undefined, l
   return `--browser-ws ${endpoint}: dropped (${why}); ${left > 0 ? 'its documents are built on the other browsers' : 'no other browser is left'}`;
 }
 
-/** A Markdown file, or a folder that holds a book. */
+/** A Markdown file, or a folder that holds a book; the parser is loaded only for a document that must be read. */
 async function loadSource(file: string, options: LoadOptions): Promise<LoadedDocument> {
   const book = (await stat(file).catch(() => undefined))?.isDirectory() ? await findBook(file) : undefined;
-  if (book) return loadBook(book, file, options);
-  return loadDocumentAndSettings(file, options);
+  if (book) return (await import('./book/load-book.js')).loadBook(book, file, options);
+  return (await import('./document/load.js')).loadDocumentAndSettings(file, options);
 }
 
 function failed(source: string, error: unknown, began: number, verbose = false): DocumentResult {

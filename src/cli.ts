@@ -45,6 +45,7 @@ export async function main(argv: string[], io: Io = processIo, stop: AbortSignal
       // The browser is started before the modules that build are loaded, and starts up meanwhile.
       const start = await startRun(read.options);
       const [{ build }, reporter] = await Promise.all([import('./build.js'), chooseReporter(read, io)]);
+      mark('build modules loaded');
       const summary = await build(read.options, reporter, stop, start);
       exitCode = summary.interrupted ? INTERRUPTED : summary.failed > 0 ? 1 : 0;
     },

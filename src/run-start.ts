@@ -28,7 +28,9 @@ export async function startRun(options: BuildOptions): Promise<RunStart> {
   mark('documents found');
   try {
     const session = await openSession(options);
-    if (await certainToBuild(chosen, options.outDir, options.force)) await session.warmUpFirst();
+    const certain = await certainToBuild(chosen, options.outDir, options.force);
+    mark(certain ? 'a build is certain: the browser starts' : 'no build is certain yet');
+    if (certain) await session.warmUpFirst();
     return { files, chosen, errors, session };
   } catch (problem) {
     return { files, chosen, errors, session: { problem } };

@@ -54,9 +54,14 @@ const BuildInputsSchema = v.object(
     source: sha256Hex,
     images: v.record(v.string(), sha256Hex, 'must be an object'),
     sourceDateEpoch: v.nullable(text),
+    /** The source's modification time, when the edition's dates come from it (no date, updated or SOURCE_DATE_EPOCH). */
+    modified: v.optional(v.nullable(text)),
   },
   'must be an object',
 );
+
+/** A file the edition was made from, by its path from the document's place (see sourceBase). */
+const FileReadSchema = v.object({ sha256: sha256Hex, mtimeMs: v.number('must be a time') }, 'must be an object');
 
 /** `<out>/<name>.manifest.json`: what an edition was built from and what it holds. Read as input: it may be broken or tampered with. */
 const ManifestSchema = v.object(
@@ -66,6 +71,8 @@ const ManifestSchema = v.object(
     inputs: BuildInputsSchema,
     inputsSha256: sha256Hex,
     outputs: v.array(OutputRecordSchema, 'must be a list'),
+    /** Every file read, so that a rebuild can tell an unchanged document without parsing it. */
+    read: v.optional(v.record(v.string(), FileReadSchema, 'must be an object')),
   },
   'is not a galley manifest (not a JSON object)',
 );
@@ -73,6 +80,7 @@ const ManifestSchema = v.object(
 export type BuildInputs = v.InferOutput<typeof BuildInputsSchema>;
 export type OutputRecord = v.InferOutput<typeof OutputRecordSchema>;
 export type Manifest = v.InferOutput<typeof ManifestSchema>;
+export type FilesRead = Record<string, v.InferOutput<typeof FileReadSchema>>;
 
 /** A manifest as read: the manifest, or what is wrong with it (`missing` when there is none). */
 export type ManifestReading = { manifest: Manifest; problem?: undefined } | { manifest?: undefined; problem: string };
@@ -84,7 +92,7 @@ export function sha256(bytes: Uint8Array | string): string {
 export { manifestPath };
 
 /** One hash over every template file, for every document built with them. */
-export async function templatesHash(templates: TemplateSet): Promise<string> {
+export async function templatesHash(templates: Pick<TemplateSet, 'files'>): Promise<string> {
   const hash = createHash('sha256');
   for (const [name, file] of Object.entries(templates.files).sort(([a], [b]) => a.localeCompare(b))) {
     hash
@@ -102,12 +110,64 @@ export async function documentInputs(
   const images: Record<string, string> = {};
   const resources = [...doc.images.values(), ...(doc.cover ? [{ ...doc.cover, src: `cover:${doc.cover.src}` }] : [])];
   for (const image of resources) images[image.src] = sha256(await readFile(image.path));
+  const sourceDateEpoch = process.env.SOURCE_DATE_EPOCH ?? null;
+  const datedByFile = !sourceDateEpoch && !doc.metadata.date && !doc.metadata.updated;
   return {
     ...context,
     source: sourcesHash(doc),
     images,
-    sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? null,
+    sourceDateEpoch,
+    modified: datedByFile ? doc.modified.toISOString() : null,
   };
+}
+
+/** Where the paths of a manifest's `read` start: a book's folder, or a Markdown file's. */
+export async function sourceBase(sourcePath: string): Promise<string> {
+  const given = (await stat(sourcePath).catch(() => undefined))?.isDirectory() ? sourcePath : path.dirname(sourcePath);
+  return realpath(given).catch(() => path.resolve(given));
+}
+
+/** Every file the document was made from (its sources, images and cover), with its hash and modification time. */
+export async function filesRead(doc: DocumentModel, base: string): Promise<FilesRead> {
+  const read: FilesRead = {};
+  const note = async (file: string, bytes?: Uint8Array) => {
+    const real = await realpath(file).catch(() => path.resolve(file));
+    const [contents, info] = await Promise.all([bytes ?? readFile(real), stat(real)]);
+    read[path.relative(base, real).split(path.sep).join('/')] = { sha256: sha256(contents), mtimeMs: info.mtimeMs };
+  };
+  for (const source of doc.sources) await note(source.path, source.bytes);
+  for (const image of [...doc.images.values(), ...(doc.cover ? [doc.cover] : [])]) await note(image.path);
+  return read;
+}
+
+/**
+ * The files of an edition, when its manifest shows, without parsing anything, that it would be
+ * built again from the same inputs: the same galley, options, templates and SOURCE_DATE_EPOCH, and
+ * every file it read with the same contents (and, when its dates come from the source's
+ * modification time, the same times). Undefined when any of that differs, or cannot be told.
+ */
+export async function unchangedFiles(
+  manifest: Manifest,
+  base: string,
+  context: { galley: string; options: Record<string, unknown>; templates: string },
+): Promise<string[] | undefined> {
+  const { inputs, read } = manifest;
+  if (!read || inputs.modified === undefined) return undefined;
+  if (inputs.galley !== context.galley || inputs.templates !== context.templates) return undefined;
+  if (JSON.stringify(inputs.options) !== JSON.stringify(context.options)) return undefined;
+  if (inputs.sourceDateEpoch !== (process.env.SOURCE_DATE_EPOCH ?? null)) return undefined;
+  // A manifest is input too: a path that would leave the document's place is never read.
+  if (Object.keys(read).some((relative) => outputPathProblem(relative) !== undefined)) return undefined;
+  const files = Object.keys(read).map((relative) => path.resolve(base, relative));
+  const same = await Promise.all(
+    Object.values(read).map(async ({ sha256: hash, mtimeMs }, index) => {
+      const file = files[index]!;
+      const [contents, info] = await Promise.all([readFile(file), stat(file)]).catch(() => [undefined, undefined]);
+      if (!contents || sha256(contents) !== hash) return false;
+      return inputs.modified === null || info?.mtimeMs === mtimeMs;
+    }),
+  );
+  return same.every(Boolean) ? files : undefined;
 }
 
 /** A document's one file is hashed as it is; a book's files by name and contents, in reading order. */

@@ -48,18 +48,28 @@ function createEngine(): typeof Handlebars {
  * Templates are Handlebars, which escapes every `{{value}}`; only `{{{html}}}` is inserted raw.
  */
 export async function loadTemplates(userDir?: string): Promise<TemplateSet> {
+  return compileTemplates(await templateFiles(userDir));
+}
+
+/** Which file each template is read from: `userDir`'s when it has one, else galley's own. Nothing is compiled. */
+export async function templateFiles(userDir?: string): Promise<Record<TemplateName, string>> {
   if (userDir !== undefined) {
     const info = await stat(userDir).catch(() => undefined);
     if (!info?.isDirectory()) throw new GalleyError(`--templates ${userDir}: no such folder`);
   }
-  const engine = createEngine();
-  const render = {} as Record<TemplateName, Template>;
   const files = {} as Record<TemplateName, string>;
   for (const [name, file] of Object.entries(TEMPLATE_FILES) as [TemplateName, string][]) {
-    const chosen = userDir && (await exists(path.join(userDir, file))) ? path.join(userDir, file) : path.join(BUILTIN_TEMPLATES_DIR, file);
-    files[name] = chosen;
-    render[name] = compile(engine, chosen, await readFile(chosen, 'utf8'));
+    files[name] = userDir && (await exists(path.join(userDir, file))) ? path.join(userDir, file) : path.join(BUILTIN_TEMPLATES_DIR, file);
   }
+  return files;
+}
+
+/** Compiles the templates `files` names; a template that does not compile is an error naming it and its line. */
+export async function compileTemplates(files: Record<TemplateName, string>): Promise<TemplateSet> {
+  const engine = createEngine();
+  const render = {} as Record<TemplateName, Template>;
+  for (const [name, file] of Object.entries(files) as [TemplateName, string][])
+    render[name] = compile(engine, file, await readFile(file, 'utf8'));
   return { render, files };
 }
 
