@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { defaultOptions } from '../helpers/build.js';
 import { runCli } from '../helpers/cli.js';
 import { readPdf } from '../helpers/pdf.js';
 import { PNG_1X1, writeCorpus } from '../helpers/fixtures.js';
+import { type RemoteChrome, startRemoteChrome, stopRemoteChrome } from '../helpers/remote-chrome.js';
 
 let dir: string;
 
@@ -109,45 +109,13 @@ describe('reports', () => {
 });
 
 describe('a remote browser', () => {
-  let chromium: ChildProcess;
+  let chromium: RemoteChrome;
   let endpoint: string;
-  let profile: string;
   beforeAll(async () => {
-    profile = await mkdtemp(path.join(os.tmpdir(), 'galley-remote-chrome-'));
-    chromium = spawn(
-      '/usr/bin/chromium',
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--user-data-dir=${profile}`,
-        '--remote-debugging-port=0',
-        '--remote-debugging-address=127.0.0.1',
-        'about:blank',
-      ],
-      // Its own temporary files (org.chromium.Chromium.*) stay in its profile, removed with it.
-      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: profile } },
-    );
-    endpoint = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      chromium.stderr!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /DevTools listening on (ws:\/\/\S+)/.exec(output);
-        if (match) resolve(match[1]!);
-      });
-      chromium.on('exit', () => reject(new Error(`chromium exited:\n${output}`)));
-    });
+    chromium = await startRemoteChrome('/usr/bin/chromium');
+    endpoint = chromium.endpoint;
   });
-  afterAll(async () => {
-    const exited = new Promise((resolve) => chromium.once('exit', resolve));
-    chromium.kill('SIGKILL');
-    await exited;
-    await rm(profile, { recursive: true, force: true });
-  });
+  afterAll(() => stopRemoteChrome(chromium));
 
   it('--browser-ws prints with a running Chrome and leaves it running, as it was', async () => {
     const folder = await corpus('remote-browser', 2);
@@ -155,7 +123,7 @@ describe('a remote browser', () => {
     expect(result.code, result.stderr).toBe(0);
     expect((await readdir(path.join(folder, 'out'))).filter((name) => name.endsWith('.pdf')).sort()).toEqual(['doc-1.pdf', 'doc-2.pdf']);
     expect((await readPdf(path.join(folder, 'out', 'doc-1.pdf'))).pages[0]).toContain('Text of document 1.');
-    expect(chromium.exitCode).toBeNull();
+    expect(chromium.process.exitCode).toBeNull();
     const browser = await puppeteer.connect({ browserWSEndpoint: endpoint });
     try {
       expect((await browser.pages()).map((page) => page.url())).toEqual(['about:blank']);

@@ -1,50 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-
-interface RunningChrome {
-  process: ChildProcess;
-  endpoint: string;
-  profile: string;
-}
-
-/** A Chrome started as a browserless or container pool would run one: listening for DevTools on a local port. */
-async function startChrome(): Promise<RunningChrome> {
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'galley-pool-chrome-'));
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'];
-  // In a process group of its own: Debian's /usr/bin/chromium-headless-shell is a script that starts the browser as its child.
-  const chrome = spawn('/usr/bin/chromium-headless-shell', args, {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, TMPDIR: profile },
-  });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    chrome.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /DevTools listening on (ws:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    chrome.on('exit', () => reject(new Error(`chrome exited:\n${output}`)));
-  });
-  return { process: chrome, endpoint, profile };
-}
-
-/** Kills the browser, and waits until it has gone. */
-async function killChrome(chrome: RunningChrome): Promise<void> {
-  if (chrome.process.exitCode !== null || chrome.process.signalCode !== null) return;
-  const exited = new Promise((resolve) => chrome.process.once('exit', resolve));
-  process.kill(-chrome.process.pid!, 'SIGKILL');
-  await exited;
-}
-
-async function stopChrome(chrome: RunningChrome): Promise<void> {
-  await killChrome(chrome);
-  await rm(chrome.profile, { recursive: true, force: true });
-}
+import { killRemoteChrome, type RemoteChrome, startRemoteChrome, stopRemoteChrome } from '../helpers/remote-chrome.js';
 
 let dir: string;
 let docs: string;
@@ -63,13 +22,13 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 const pdfsIn = async (out: string) => (await readdir(out).catch(() => [])).filter((name) => name.endsWith('.pdf'));
 
 describe('a pool of browsers (--browser-ws, given more than once)', () => {
-  let first: RunningChrome;
-  let second: RunningChrome;
+  let first: RemoteChrome;
+  let second: RemoteChrome;
   beforeAll(async () => {
-    [first, second] = await Promise.all([startChrome(), startChrome()]);
+    [first, second] = await Promise.all([startRemoteChrome(), startRemoteChrome()]);
   });
   afterAll(async () => {
-    await Promise.all([stopChrome(first), stopChrome(second)]);
+    await Promise.all([stopRemoteChrome(first), stopRemoteChrome(second)]);
   });
 
   it('spreads the documents over the browsers; one killed in the middle is dropped, and its documents are built on the other', async () => {
@@ -90,7 +49,7 @@ describe('a pool of browsers (--browser-ws, given more than once)', () => {
       '--json',
     );
     while ((await pdfsIn(out)).length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
-    await killChrome(first);
+    await killRemoteChrome(first);
     const run = await building;
     expect(run.code, run.stderr).toBe(0);
     expect((await pdfsIn(out)).sort()).toHaveLength(COUNT);
