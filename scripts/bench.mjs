@@ -1,5 +1,5 @@
 // npm run bench: whole-process timings of galley on this machine (medians), and peak memory.
-// Usage: node scripts/bench.mjs [--articles 100] [--runs 3] [--chapters 100]
+// Usage: node scripts/bench.mjs [--articles 100] [--runs 3] [--chapters 100] [--long-batch 300]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +17,8 @@ const ARTICLES = option('articles', 100);
 const RUNS = option('runs', 3);
 /** The generated book: this many chapters of about 1,800 words, in parts of ten (180,000 words for 100). */
 const CHAPTERS = option('chapters', 100);
+/** The batches whose peak memory shows whether it stays flat. */
+const MEMORY_BATCHES = [10, 100, option('long-batch', 300)];
 
 const WORDS = (
   'the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her ' +
@@ -346,6 +348,18 @@ async function main() {
     const batch = [];
     for (let run = 0; run < RUNS; run += 1) batch.push((await galley(batchArgs)).seconds);
     const { peak } = await galley(batchArgs, { sampleMemory: true });
+    // Whether memory stays flat in a long batch: the peak of batches of 10, 100 and 300 documents.
+    const peakAt = new Map();
+    for (const count of MEMORY_BATCHES) {
+      const folder = path.join(work, `memory-${count}`);
+      await mkdir(folder, { recursive: true });
+      await writeFile(path.join(folder, 'chart.svg'), CHART);
+      for (let index = 0; index < count; index += 1) {
+        await writeFile(path.join(folder, `article-${String(index + 1).padStart(3, '0')}.md`), article(index));
+      }
+      const args = ['build', folder, '-o', path.join(work, `memory-out-${count}`), '--jobs', '2', '--force'];
+      peakAt.set(count, (await galley(args, { sampleMemory: true })).peak);
+    }
     const unchanged = [];
     for (let run = 0; run < Math.max(RUNS, 5); run += 1)
       unchanged.push((await galley(['build', corpus, '-o', path.join(work, 'out'), '--jobs', '2'])).seconds);
@@ -407,6 +421,12 @@ async function main() {
     line(`${ARTICLES} generated articles, --jobs 2`, `${median(batch).toFixed(2)} s (${(ARTICLES / median(batch)).toFixed(1)} articles/s)`);
     line(`no-change rebuild of the ${ARTICLES}`, `${median(unchanged).toFixed(2)} s`);
     line('peak memory (galley and Chrome, one more batch, PSS)', `${(peak / 2 ** 20).toFixed(0)} MB`);
+    const megabytes = (count) => (peakAt.get(count) / 2 ** 20).toFixed(0);
+    const growth = ((peakAt.get(MEMORY_BATCHES.at(-1)) / peakAt.get(MEMORY_BATCHES[0]) - 1) * 100).toFixed(0);
+    line(
+      `  peak at ${MEMORY_BATCHES.join(' / ')} documents`,
+      `${MEMORY_BATCHES.map(megabytes).join(' / ')} MB (${growth}% from the first to the last)`,
+    );
     line('technical document (30 code blocks, 20 formulas, 3 diagrams)', `${median(technicalCold).toFixed(2)} s cold`);
     line('  its rebuild after one edit (diagrams cached)', `${median(technicalEdited).toFixed(2)} s`);
     const words = await wordCount(book);
