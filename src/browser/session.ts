@@ -23,6 +23,9 @@ export const PHOTOGRAPHED = 'photographed';
  */
 export const DRAWING = 'drawing';
 
+/** How many documents a page serves before it is closed and a new one takes its place. */
+export const PAGE_USES = 25;
+
 /** The purposes whose pages live in a browser context of their own. */
 const OWN_CONTEXT = [PHOTOGRAPHED, DRAWING];
 
@@ -88,6 +91,8 @@ export class BrowserSession implements PageSource {
   /** Every open page the session made, idle or in use, with its purpose. */
   readonly #purposes = new Map<Page, string>();
   readonly #crashed = new WeakSet<Page>();
+  /** How many documents each page has served. */
+  readonly #uses = new WeakMap<Page, number>();
   #launchTab: Page | undefined;
   #launches = 0;
   #onSpawned: (() => void) | undefined;
@@ -168,6 +173,10 @@ export class BrowserSession implements PageSource {
     const use = this.#inUse.get(page);
     if (!use) return;
     if (!usable || use.watch.failed || page.isClosed() || this.#crashed.has(page)) return this.#retire(page);
+    const uses = (this.#uses.get(page) ?? 0) + 1;
+    this.#uses.set(page, uses);
+    // A renderer's caches grow with every document it shows: after a while the page makes way for a new one.
+    if (uses >= PAGE_USES) return this.#retire(page);
     this.#endUse(page, use);
     // Its document's request policy goes with it; the next user sets its own (guardPage).
     page.removeAllListeners('request');

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BrowserSession, PHOTOGRAPHED, type SessionOptions } from '../../src/browser/session.js';
+import { BrowserSession, PAGE_USES, PHOTOGRAPHED, type SessionOptions } from '../../src/browser/session.js';
 import { findBrowser } from '../../src/browser/find.js';
 import { browserProcess } from '../../src/browser/launch.js';
 import { RunFolder } from '../../src/browser/run-folder.js';
@@ -36,6 +36,20 @@ describe('BrowserSession', () => {
     expect(await session.newPage('print')).toBe(page);
     const other = await session.newPage('measure');
     expect(other).not.toBe(page);
+    expect(session.launches).toBe(1);
+  });
+
+  it(`closes a page once it has served ${PAGE_USES} documents, so that a long batch does not grow its renderer's caches`, async () => {
+    await using session = await newSession();
+    const page = await session.newPage('print');
+    for (let use = 1; use < PAGE_USES; use += 1) {
+      await session.release(page);
+      expect(await session.newPage('print')).toBe(page);
+    }
+    await session.release(page);
+    expect(page.isClosed()).toBe(true);
+    const next = await session.newPage('print');
+    expect(next).not.toBe(page);
     expect(session.launches).toBe(1);
   });
 
