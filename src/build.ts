@@ -117,10 +117,11 @@ export class Builder {
     const pool = opened instanceof BrowserPool ? opened : undefined;
     try {
       if (!pool) throw (opened as { problem: unknown }).problem;
-      if (pool.launches > 0) void outputModules(options.formats);
+      const certain = pool.launches > 0;
+      if (certain) void outputModules(options.formats);
       const files = await templateFiles(options.templatesDir);
       const hash = await templatesHash({ files });
-      const templates = pool.launches > 0 ? await compileTemplates(files) : undefined;
+      const templates = certain ? await compileTemplates(files) : undefined;
       mark(templates ? 'templates compiled' : 'templates found');
       return new Builder(options, files, templates, hash, pool);
     } catch (error) {
@@ -141,6 +142,11 @@ export class Builder {
     this.#templateFiles = templates.files;
     this.#templates = Promise.resolve(templates);
     this.#templatesHash = await templatesHash(templates);
+  }
+
+  /** What every document's inputs share: the galley, the options that change outputs, the templates. */
+  #inputsContext(): { galley: string; options: Record<string, unknown>; templates: string } {
+    return { galley: GALLEY_VERSION, options: optionsInOutputs(this.options), templates: this.#templatesHash };
   }
 
   #compiledTemplates(): Promise<TemplateSet> {
@@ -167,7 +173,8 @@ export class Builder {
     } = {},
   ): Promise<BuildSummary> {
     reporter.begin(files.length);
-    if (await certainToBuild(files, this.options.outDir, force)) this.#pool.warmUp();
+    // build() has started the browser already when a build was certain.
+    if (this.#pool.launches === 0 && (await certainToBuild(files, this.options.outDir, force))) this.#pool.warmUp();
     const documents: DocumentResult[] = [];
     const limit = pLimit(this.options.jobs * this.#pool.size);
     const checks = pLimit(UNCHANGED_CHECKS);
@@ -249,13 +256,11 @@ export class Builder {
           ...[...doc.images.values()].map((image) => image.path),
           ...(doc.cover ? [doc.cover.path] : []),
         ]);
-        const inputs = await documentInputs(doc, {
-          galley: GALLEY_VERSION,
-          options: optionsInOutputs(this.options),
-          templates: this.#templatesHash,
-        });
+        const base = await sourceBase(file);
+        const read = await filesRead(doc, base);
+        const context = this.#inputsContext();
+        const inputs = documentInputs(doc, context, read, base);
         const inputsSha256 = sha256(JSON.stringify(inputs));
-        const read = await filesRead(doc, await sourceBase(file));
         const manifestFile = manifestPath(this.options.outDir, doc.name);
         const { manifest: previous } = await readManifest(manifestFile);
         if (!force && previous && (await isUpToDate(previous, inputsSha256, this.options.outDir))) {
@@ -293,7 +298,7 @@ export class Builder {
     const manifestFile = manifestPath(this.options.outDir, documentName(file));
     const { manifest } = await readManifest(manifestFile);
     if (!manifest) return undefined;
-    const context = { galley: GALLEY_VERSION, options: optionsInOutputs(this.options), templates: this.#templatesHash };
+    const context = this.#inputsContext();
     const files = await unchangedFiles(manifest, await sourceBase(file), context);
     if (!files || !(await isUpToDate(manifest, manifest.inputsSha256, this.options.outDir))) return undefined;
     return files;

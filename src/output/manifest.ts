@@ -103,13 +103,16 @@ export async function templatesHash(templates: Pick<TemplateSet, 'files'>): Prom
   return hash.digest('hex');
 }
 
-export async function documentInputs(
+/** Everything the edition is made from; its images' hashes are those of `read` (filesRead, from `base`), each file read once. */
+export function documentInputs(
   doc: DocumentModel,
   context: { galley: string; options: Record<string, unknown>; templates: string },
-): Promise<BuildInputs> {
+  read: FilesRead,
+  base: string,
+): BuildInputs {
   const images: Record<string, string> = {};
   const resources = [...doc.images.values(), ...(doc.cover ? [{ ...doc.cover, src: `cover:${doc.cover.src}` }] : [])];
-  for (const image of resources) images[image.src] = sha256(await readFile(image.path));
+  for (const image of resources) images[image.src] = read[readKey(base, image.path)]!.sha256;
   const sourceDateEpoch = process.env.SOURCE_DATE_EPOCH ?? null;
   const datedByFile = !sourceDateEpoch && !doc.metadata.date && !doc.metadata.updated;
   return {
@@ -133,11 +136,16 @@ export async function filesRead(doc: DocumentModel, base: string): Promise<Files
   const note = async (file: string, bytes?: Uint8Array) => {
     const real = await realpath(file).catch(() => path.resolve(file));
     const [contents, info] = await Promise.all([bytes ?? readFile(real), stat(real)]);
-    read[path.relative(base, real).split(path.sep).join('/')] = { sha256: sha256(contents), mtimeMs: info.mtimeMs };
+    read[readKey(base, real)] = { sha256: sha256(contents), mtimeMs: info.mtimeMs };
   };
   for (const source of doc.sources) await note(source.path, source.bytes);
   for (const image of [...doc.images.values(), ...(doc.cover ? [doc.cover] : [])]) await note(image.path);
   return read;
+}
+
+/** A file's key in `read`: its path from `base`, with `/` (images' paths are real paths already). */
+function readKey(base: string, file: string): string {
+  return path.relative(base, file).split(path.sep).join('/');
 }
 
 /**
