@@ -192,6 +192,18 @@ async function writeBook(folder) {
   return { folder, src, files };
 }
 
+/** pandoc writing one Markdown file's EPUB: the peer's time, or undefined without pandoc. */
+function pandocFile(file, out) {
+  const started = process.hrtime.bigint();
+  try {
+    execFileSync('pandoc', ['-f', 'markdown', '-t', 'epub3', '-o', out, file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
 /** pandoc writing the same book's EPUB (from the same chapter files, in order): the peer's time, or undefined without pandoc. */
 function pandocEpub(book, out) {
   const started = process.hrtime.bigint();
@@ -344,9 +356,32 @@ async function main() {
     }
     cold.push(...(coldBy.get(browsers[0]?.name) ?? []));
 
+    // The article's EPUB alone, cold (a new output folder: no cover drawn yet), and pandoc's, in turn.
+    const epubAlone = [];
+    const pandocArticle = [];
+    for (let run = 0; run < Math.max(RUNS, 5); run += 1) {
+      const out = path.join(work, `epub-alone-${run}`);
+      epubAlone.push((await galley(['build', theArticle, '-o', out, '--format', 'epub'])).seconds);
+      pandocArticle.push(pandocFile(theArticle, path.join(work, 'pandoc-article.epub')));
+    }
+
+    // The batch cold (a new output folder each run, so every cover is drawn), then again with
+    // --force over the same folder (every edition made again, the covers taken from the cache).
+    const batchOut = (run) => path.join(work, `batch-${run}`);
     const batchArgs = ['build', corpus, '-o', path.join(work, 'out'), '--jobs', '2', '--force'];
     const batch = [];
-    for (let run = 0; run < RUNS; run += 1) batch.push((await galley(batchArgs)).seconds);
+    const batchEpub = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      batch.push((await galley(['build', corpus, '-o', batchOut(`both-${run}`), '--jobs', '2'])).seconds);
+      batchEpub.push((await galley(['build', corpus, '-o', batchOut(`epub-${run}`), '--jobs', '2', '--format', 'epub'])).seconds);
+    }
+    await galley(batchArgs);
+    const batchForced = [];
+    const batchEpubForced = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      batchForced.push((await galley(batchArgs)).seconds);
+      batchEpubForced.push((await galley([...batchArgs, '--format', 'epub'])).seconds);
+    }
     const { peak } = await galley(batchArgs, { sampleMemory: true });
     // Whether memory stays flat in a long batch: the peak of batches of 10, 100 and 300 documents.
     const peakAt = new Map();
@@ -418,7 +453,22 @@ async function main() {
     line('galley --version', `${median(version).toFixed(2)} s`);
     if (mdToPdf.length) line('md-to-pdf, the article to PDF only', `${median(mdToPdf).toFixed(2)} s`);
     else line('md-to-pdf', 'not installed: skipped');
-    line(`${ARTICLES} generated articles, --jobs 2`, `${median(batch).toFixed(2)} s (${(ARTICLES / median(batch)).toFixed(1)} articles/s)`);
+    if (pandocArticle.includes(undefined))
+      line("the article's EPUB alone, cold", `${median(epubAlone).toFixed(2)} s (pandoc is not installed)`);
+    else {
+      const ratios = epubAlone.map((seconds, index) => seconds / pandocArticle[index]);
+      line("the article's EPUB alone, cold", `${median(epubAlone).toFixed(2)} s`);
+      line("  pandoc, the article's EPUB", `${median(pandocArticle).toFixed(2)} s`);
+      line(
+        '  galley / pandoc, pair by pair',
+        `${median(ratios).toFixed(1)} × (${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)})`,
+      );
+    }
+    const rate = (runs) => `${median(runs).toFixed(2)} s (${(ARTICLES / median(runs)).toFixed(1)} articles/s)`;
+    line(`${ARTICLES} generated articles, --jobs 2, cold`, rate(batch));
+    line('  again with --force (covers cached)', rate(batchForced));
+    line(`${ARTICLES} generated articles, EPUB only, cold`, rate(batchEpub));
+    line('  again with --force (covers cached)', rate(batchEpubForced));
     line(`no-change rebuild of the ${ARTICLES}`, `${median(unchanged).toFixed(2)} s`);
     line('peak memory (galley and Chrome, one more batch, PSS)', `${(peak / 2 ** 20).toFixed(0)} MB`);
     const megabytes = (count) => (peakAt.get(count) / 2 ** 20).toFixed(0);

@@ -6,6 +6,7 @@ import type { LoadedDocument, LoadOptions } from './document/load.js';
 import { documentName } from './document/names.js';
 import { diagramFences } from './document/diagrams.js';
 import type { DocumentModel, Notice } from './document/model.js';
+import { CoverCache } from './cover/cover-cache.js';
 import type { DiagramCache } from './diagrams/diagram-cache.js';
 import { describeError, GalleyError } from './errors.js';
 import { RemoteImageCache } from './net/remote-images.js';
@@ -29,7 +30,7 @@ import { builtEdition, planArchive } from './output/archive.js';
 import { commitOutputs, type PendingOutput } from './output/write.js';
 import { BrowserPool } from './browser/pool.js';
 import type { BrowserSession, PageSource } from './browser/session.js';
-import { compileTemplates, loadTemplates, templateFiles, type TemplateSet } from './render/templates.js';
+import { compileTemplates, loadTemplates, templateFiles, templatesFor, type TemplateSet } from './render/templates.js';
 import type { BuildSummary, DocumentResult, Reporter } from './report/reporter.js';
 import { certainToBuild, openSession, type RunStart, startRun } from './run-start.js';
 import { mark } from './report/trace.js';
@@ -42,6 +43,8 @@ const UNCHANGED_CHECKS = 16;
 
 /** Where, in the output folder, drawn diagrams are kept for the next build. */
 export const DIAGRAM_CACHE_DIR = path.join('.galley-cache', 'diagrams');
+/** Where drawn covers are kept, by what they show and the template. */
+export const COVER_CACHE_DIR = path.join('.galley-cache', 'covers');
 
 /** Builds every document the paths name; see Builder. */
 export async function build(options: BuildOptions, reporter: Reporter, stop?: AbortSignal, start?: RunStart): Promise<BuildSummary> {
@@ -88,6 +91,7 @@ export class Builder {
   readonly #remoteImages: RemoteImageCache | undefined;
   readonly #loadOptions: LoadOptions;
   #diagramCache: DiagramCache | undefined;
+  #covers: CoverCache | undefined;
 
   private constructor(
     private readonly options: BuildOptions,
@@ -121,7 +125,7 @@ export class Builder {
       if (certain) void outputModules(options.formats);
       const files = await templateFiles(options.templatesDir);
       const hash = await templatesHash({ files });
-      const templates = certain ? await compileTemplates(files) : undefined;
+      const templates = certain ? await compileTemplates(files, templatesFor(options.formats)) : undefined;
       mark(templates ? 'templates compiled' : 'templates found');
       return new Builder(options, files, templates, hash, pool);
     } catch (error) {
@@ -150,7 +154,7 @@ export class Builder {
   }
 
   #compiledTemplates(): Promise<TemplateSet> {
-    this.#templates ??= compileTemplates(this.#templateFiles);
+    this.#templates ??= compileTemplates(this.#templateFiles, templatesFor(this.options.formats));
     return this.#templates;
   }
 
@@ -173,8 +177,9 @@ export class Builder {
     } = {},
   ): Promise<BuildSummary> {
     reporter.begin(files.length);
-    // build() has started the browser already when a build was certain.
-    if (this.#pool.launches === 0 && (await certainToBuild(files, this.options.outDir, force))) this.#pool.warmUp();
+    // build() has started the browser already when a build was certain. An EPUB needs one only for diagrams.
+    const printing = this.options.formats.includes('pdf');
+    if (printing && this.#pool.launches === 0 && (await certainToBuild(files, this.options.outDir, force))) this.#pool.warmUp();
     const documents: DocumentResult[] = [];
     const limit = pLimit(this.options.jobs * this.#pool.size);
     const checks = pLimit(UNCHANGED_CHECKS);
@@ -268,7 +273,7 @@ export class Builder {
           await commitOutputs(archive.copies);
           return { source: file, status: 'unchanged', outputs: [], warnings: archive.warnings, ms: Date.now() - began };
         }
-        session.warmUp();
+        if (this.options.formats.includes('pdf')) session.warmUp();
         const made = await this.#makeOutputs(doc, settings, session.forDocument(deadline.signal));
         deadline.commit();
         const source = { file: path.basename(file), sha256: inputs.source };
@@ -327,7 +332,7 @@ export class Builder {
     const [{ printPdf, buildEpub }, templates] = await Promise.all([outputModules(formats), this.#compiledTemplates()]);
     const [pdf, epub] = await Promise.all([
       printPdf?.(pages, doc, templates, { paper: settings.paper, version: GALLEY_VERSION, standard: this.options.pdfStandard }),
-      buildEpub?.(doc, templates, { session: pages, splitLevel: settings.splitLevel }),
+      buildEpub?.(doc, templates, { covers: this.#coverCache(), splitLevel: settings.splitLevel }),
     ]);
     const pending: PendingOutput[] = [];
     const records: OutputRecord[] = [];
@@ -348,6 +353,11 @@ export class Builder {
     const { drawDiagrams, DiagramCache: Cache } = await import('./diagrams/draw-diagrams.js');
     this.#diagramCache ??= new Cache(path.join(this.options.outDir, DIAGRAM_CACHE_DIR));
     return drawDiagrams(doc, pages, this.#diagramCache);
+  }
+
+  #coverCache(): CoverCache {
+    this.#covers ??= new CoverCache(path.join(this.options.outDir, COVER_CACHE_DIR));
+    return this.#covers;
   }
 
   async close(): Promise<void> {

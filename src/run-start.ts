@@ -21,14 +21,15 @@ export interface RunStart {
   session: BrowserPool | { problem: unknown };
 }
 
-/** Finds the documents, and starts the browser at once when one of them will be built whatever its inputs. */
+/** Finds the documents, and starts the browser at once when one of them will be printed whatever its inputs. */
 export async function startRun(options: BuildOptions): Promise<RunStart> {
   const { files, errors } = await collectSources(options.paths);
   const chosen = inShard(files, options.shard);
   mark('documents found');
   try {
     const session = await openSession(options);
-    const certain = await certainToBuild(chosen, options.outDir, options.force);
+    // Only the PDF is sure to need the browser: an EPUB needs it only for diagrams, started when found.
+    const certain = options.formats.includes('pdf') && (await certainToBuild(chosen, options.outDir, options.force));
     mark(certain ? 'a build is certain: the browser starts' : 'no build is certain yet');
     if (certain) await session.warmUpFirst();
     return { files, chosen, errors, session };
@@ -39,8 +40,8 @@ export async function startRun(options: BuildOptions): Promise<RunStart> {
 
 /**
  * The run's browsers, not started yet: the running ones --browser-ws names, else one to launch.
- * The PDF is printed by the browser, and the EPUB's generated cover is rendered by it: a missing
- * browser is one line for the run when PDFs are asked for, else found when needed.
+ * The PDF is printed by the browser, and diagrams are drawn by it: a missing browser is one line for
+ * the run when PDFs are asked for, else found when a diagram needs it.
  */
 export async function openSession(options: BuildOptions): Promise<BrowserPool> {
   const remoteAccess = options.allowRemote ? options.remoteAccess : undefined;

@@ -10,14 +10,6 @@ import { mark } from '../report/trace.js';
 import { RunFolder } from './run-folder.js';
 
 /**
- * The purpose of pages that are photographed (the EPUB's cover). Headless Chrome paints only the
- * tab in front of its window, and a screenshot of any other waits forever (holding up, in
- * puppeteer, every page's opening and closing in its browser context). So these pages live in a
- * browser context of their own, which has a window of its own, one page at a time.
- */
-export const PHOTOGRAPHED = 'photographed';
-
-/**
  * The purpose of pages that draw diagrams: the only pages where JavaScript runs (mermaid's own
  * bundle), so they too live in a browser context of their own, apart from every document's pages.
  */
@@ -27,7 +19,7 @@ export const DRAWING = 'drawing';
 export const PAGE_USES = 25;
 
 /** The purposes whose pages live in a browser context of their own. */
-const OWN_CONTEXT = [PHOTOGRAPHED, DRAWING];
+const OWN_CONTEXT = [DRAWING];
 
 /** A crash this soon after the watchdog killed a process is put down to that process's memory. */
 const MEMORY_STOP_WINDOW_MS = 2_000;
@@ -67,8 +59,6 @@ interface InUse {
   watch: PageWatch;
   /** Stops listening to the signal of the work that took the page. */
   detach?: () => void;
-  /** Lets the next photographed page have its turn. */
-  endTurn?: () => void;
 }
 
 /**
@@ -100,8 +90,6 @@ export class BrowserSession implements PageSource {
   #described: string | undefined;
   /** Set by close(): work given up but still running must not start a browser that nobody ends. */
   #closing: Promise<void> | undefined;
-  /** Photographed pages are used one at a time: each waits for the one before to be released. */
-  #photoTurn: Promise<void> = Promise.resolve();
   readonly #memoryLimitBytes: number;
 
   constructor(
@@ -149,11 +137,11 @@ export class BrowserSession implements PageSource {
   async newPage(purpose: string, signal?: AbortSignal): Promise<Page> {
     signal?.throwIfAborted();
     await this.#untilKilledAreGone();
-    const { page, endTurn } = purpose === PHOTOGRAPHED ? await this.#takePhotoTurn(signal) : { page: await this.#takePage(purpose) };
+    const page = await this.#takePage(purpose);
     // Nothing but galley's own deadline may cut a document's step short.
     page.setDefaultTimeout(0);
     page.setDefaultNavigationTimeout(0);
-    const use: InUse = { purpose, since: Date.now(), watch: new PageWatch(page, () => this.#crashReason(purpose)), endTurn };
+    const use: InUse = { purpose, since: Date.now(), watch: new PageWatch(page, () => this.#crashReason(purpose)) };
     this.#inUse.set(page, use);
     this.#watchdog?.start();
     if (signal) {
@@ -207,7 +195,6 @@ export class BrowserSession implements PageSource {
     this.#inUse.delete(page);
     use.detach?.();
     use.watch.dispose();
-    use.endTurn?.();
     if (this.#inUse.size === 0) this.#watchdog?.stop();
   }
 
@@ -222,7 +209,7 @@ export class BrowserSession implements PageSource {
 
   #crashReason(purpose: string): GalleyError {
     if (Date.now() - this.#lastMemoryStop < MEMORY_STOP_WINDOW_MS) return memoryExceeded(this.#memoryLimitBytes);
-    return pageCrashed(purpose === PHOTOGRAPHED ? 'drawing the cover' : purpose === DRAWING ? 'drawing a diagram' : 'printing');
+    return pageCrashed(purpose === DRAWING ? 'drawing a diagram' : 'printing');
   }
 
   /**
@@ -235,7 +222,7 @@ export class BrowserSession implements PageSource {
     this.#killed.push(stop.pid);
     if (stop.type === 'renderer') return;
     for (const use of this.#inUse.values()) {
-      if (use.purpose !== PHOTOGRAPHED && use.since <= stop.since) use.watch.fail(memoryExceeded(this.#memoryLimitBytes));
+      if (use.since <= stop.since) use.watch.fail(memoryExceeded(this.#memoryLimitBytes));
     }
   }
 
@@ -251,20 +238,6 @@ export class BrowserSession implements PageSource {
       if (this.#killed.length > 0) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     this.#killed = [];
-  }
-
-  async #takePhotoTurn(signal: AbortSignal | undefined): Promise<{ page: Page; endTurn: () => void }> {
-    let endTurn!: () => void;
-    const previous = this.#photoTurn;
-    this.#photoTurn = new Promise<void>((resolve) => (endTurn = resolve));
-    try {
-      await previous;
-      signal?.throwIfAborted();
-      return { page: await this.#takePage(PHOTOGRAPHED), endTurn };
-    } catch (error) {
-      endTurn();
-      throw error;
-    }
   }
 
   async #takePage(purpose: string): Promise<Page> {

@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
 import * as v from 'valibot';
+import { FileCache } from '../output/file-cache.js';
 import { MERMAID_CONFIG, MERMAID_VERSION } from './mermaid-page.js';
 
 const CachedDiagramSchema = v.object({
@@ -26,45 +25,24 @@ export function diagramKey(source: string): string {
 
 /**
  * Drawn diagrams by key, in memory for the run (watch) and in a folder for the next run, so that
- * an edit of the text does not draw its diagrams again. The folder is only a cache: a file that
- * cannot be read or written is drawn again, never an error, and a file is written whole or not at all.
+ * an edit of the text does not draw its diagrams again. A cached file that does not parse is drawn again.
  */
 export class DiagramCache {
-  readonly #memory = new Map<string, CachedDiagram>();
+  readonly #files: FileCache;
 
-  constructor(private readonly dir: string) {}
+  constructor(dir: string) {
+    this.#files = new FileCache(dir, '.json', MEMORY_ENTRIES);
+  }
 
   async get(key: string): Promise<CachedDiagram | undefined> {
-    const known = this.#memory.get(key);
-    if (known) return known;
-    const text = await readFile(this.#file(key), 'utf8').catch(() => undefined);
-    if (text === undefined) return undefined;
-    const parsed = v.safeParse(CachedDiagramSchema, safeJson(text));
-    if (parsed.success) this.#remember(key, parsed.output);
+    const bytes = await this.#files.get(key);
+    if (bytes === undefined) return undefined;
+    const parsed = v.safeParse(CachedDiagramSchema, safeJson(Buffer.from(bytes).toString('utf8')));
     return parsed.success ? parsed.output : undefined;
   }
 
-  async put(key: string, diagram: CachedDiagram): Promise<void> {
-    this.#remember(key, diagram);
-    const file = this.#file(key);
-    const partial = `${file}.${randomBytes(6).toString('hex')}.partial`;
-    try {
-      await mkdir(this.dir, { recursive: true });
-      await writeFile(partial, JSON.stringify(diagram));
-      await rename(partial, file);
-    } catch {
-      await rm(partial, { force: true });
-    }
-  }
-
-  #file(key: string): string {
-    return path.join(this.dir, `${key}.json`);
-  }
-
-  #remember(key: string, diagram: CachedDiagram): void {
-    this.#memory.delete(key);
-    this.#memory.set(key, diagram);
-    if (this.#memory.size > MEMORY_ENTRIES) this.#memory.delete(this.#memory.keys().next().value!);
+  put(key: string, diagram: CachedDiagram): Promise<void> {
+    return this.#files.put(key, Buffer.from(JSON.stringify(diagram)));
   }
 }
 

@@ -6,7 +6,7 @@ import type { TemplateSet } from '../render/templates.js';
 import { accessibilityMetadata, everyImageDescribed, mayAnimate, type BookFeatures } from './accessibility.js';
 import { bookMetadata, type BookMetadata } from './book-metadata.js';
 import { chapterHref, planChapters, tocTree, type PlannedChapter } from './chapters.js';
-import type { PageSource } from '../browser/session.js';
+import type { CoverCache } from '../cover/cover-cache.js';
 import { imageExtension, makeCover, type CoverImage } from './cover.js';
 import { renderChapterBodies } from './ebook-markup.js';
 import { traced } from '../report/trace.js';
@@ -14,8 +14,8 @@ import { restoreDroppedAttributes } from './restore-attributes.js';
 import { unescapeCharacterReferences } from './xml-text.js';
 
 export interface EpubSettings {
-  /** Renders the generated cover; the EPUB needs no browser otherwise. */
-  session: PageSource;
+  /** The covers drawn already: the EPUB needs no browser. */
+  covers: CoverCache;
   /** A chapter starts at each heading of this level or above. */
   splitLevel: number;
 }
@@ -45,7 +45,7 @@ export async function buildEpub(doc: DocumentModel, templates: TemplateSet, sett
   );
   const chapters: Chapter[] = planned.map((chapter, index) => ({ title: chapter.title, content: bodies[index]!, filename: chapter.href }));
   const book = bookMetadata(doc);
-  const cover = await traced(`${doc.name}: cover`, makeCover(doc, book, templates, settings.session));
+  const cover = await traced(`${doc.name}: cover`, makeCover(doc, book, templates, settings.covers));
   const epub = new GalleyEpub(doc, book, planned, chapters, cover, templates);
   const bytes = await traced(`${doc.name}: EPUB packed`, epub.genEpub());
   return { bytes, chapters: planned.length, warnings: cover.warnings };

@@ -15,10 +15,21 @@ const TEMPLATE_FILES = {
   nav: 'epub/nav.xhtml',
   ncx: 'epub/toc.ncx',
   epubCss: 'epub/style.css',
-  cover: 'cover.html',
+  cover: 'cover.svg',
 } as const;
 
 type TemplateName = keyof typeof TEMPLATE_FILES;
+
+/** The templates each format is made from. */
+const FORMAT_TEMPLATES: Record<'pdf' | 'epub', TemplateName[]> = {
+  pdf: ['printHtml', 'printCss', 'printBook'],
+  epub: ['chapter', 'package', 'nav', 'ncx', 'epubCss', 'cover'],
+};
+
+/** The templates a build of `formats` uses. */
+export function templatesFor(formats: readonly ('pdf' | 'epub')[]): TemplateName[] {
+  return formats.flatMap((format) => FORMAT_TEMPLATES[format]);
+}
 export type Template = (context: object) => string;
 
 export interface TemplateSet {
@@ -64,12 +75,28 @@ export async function templateFiles(userDir?: string): Promise<Record<TemplateNa
   return files;
 }
 
-/** Compiles the templates `files` names; a template that does not compile is an error naming it and its line. */
-export async function compileTemplates(files: Record<TemplateName, string>): Promise<TemplateSet> {
+/**
+ * Compiles the templates `files` names: those `now` lists at once, the others when first used (a
+ * build of one format never compiles the other's). A template that does not compile is an error
+ * naming it and its line.
+ */
+export async function compileTemplates(
+  files: Record<TemplateName, string>,
+  now: readonly TemplateName[] = Object.keys(files) as TemplateName[],
+): Promise<TemplateSet> {
   const engine = createEngine();
   const render = {} as Record<TemplateName, Template>;
-  for (const [name, file] of Object.entries(files) as [TemplateName, string][])
-    render[name] = compile(engine, file, await readFile(file, 'utf8'));
+  for (const [name, file] of Object.entries(files) as [TemplateName, string][]) {
+    const source = await readFile(file, 'utf8');
+    if (now.includes(name)) render[name] = compile(engine, file, source);
+    else {
+      let compiled: Template | undefined;
+      render[name] = (context) => {
+        compiled ??= compile(engine, file, source);
+        return compiled(context);
+      };
+    }
+  }
   return { render, files };
 }
 

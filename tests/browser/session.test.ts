@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BrowserSession, PAGE_USES, PHOTOGRAPHED, type SessionOptions } from '../../src/browser/session.js';
+import { BrowserSession, DRAWING, PAGE_USES, type SessionOptions } from '../../src/browser/session.js';
 import { findBrowser } from '../../src/browser/find.js';
 import { browserProcess } from '../../src/browser/launch.js';
 import { RunFolder } from '../../src/browser/run-folder.js';
@@ -60,7 +60,7 @@ describe('BrowserSession', () => {
     const second = await session.newPage('print');
     expect(await browser.pages()).toEqual([first, second]);
     expect(first.viewport()).toEqual(second.viewport());
-    const cover = await session.newPage(PHOTOGRAPHED);
+    const cover = await session.newPage(DRAWING);
     expect(cover.browserContext()).not.toBe(browser.defaultBrowserContext());
     expect(await browser.pages()).toHaveLength(3);
   });

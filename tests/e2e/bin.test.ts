@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { epubcheck, packageOf, pngSize, readEpub } from '../helpers/epub.js';
+import { ace, epubcheck, packageOf, pngSize, readEpub } from '../helpers/epub.js';
 import { readPdf } from '../helpers/pdf.js';
 
 const BIN = path.resolve('bin/galley.js');
@@ -35,7 +35,12 @@ describe('the galley bin (the bundle)', () => {
     const out = path.join(dir, 'out');
     const built = await galley('build', path.resolve('content/beyond-utopia.md'), '--out', out);
     expect(built.code, built.stderr).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['beyond-utopia.epub', 'beyond-utopia.manifest.json', 'beyond-utopia.pdf']);
+    expect((await readdir(out)).sort()).toEqual([
+      '.galley-cache',
+      'beyond-utopia.epub',
+      'beyond-utopia.manifest.json',
+      'beyond-utopia.pdf',
+    ]);
 
     const pdf = await readPdf(path.join(out, 'beyond-utopia.pdf'));
     expect(pdf.pages[0]).toContain('Documentary reveals perilous');
@@ -48,6 +53,37 @@ describe('the galley bin (the bundle)', () => {
     expect(await epubcheck(path.join(out, 'beyond-utopia.epub'))).toMatchObject({ fatals: 0, errors: 0, warnings: 0 });
 
     expect((await galley('verify', out)).code).toBe(0);
+  });
+
+  it('makes EPUBs on a machine with no browser, which pass EPUBCheck and Ace; only a diagram needs one', async () => {
+    const out = path.join(dir, 'no-browser');
+    const nowhere = path.join(dir, 'no-chrome');
+    const env = { ...process.env, PUPPETEER_EXECUTABLE_PATH: nowhere };
+    const korean = path.join(dir, 'korean.md');
+    await writeFile(
+      korean,
+      '---\ntitle: 탈북자들의 험난한 여정을 담은 다큐멘터리\nlang: ko\nauthor: 김지은\ndate: 2023-12-17\n---\n본문입니다.\n',
+    );
+    const epubs = await run(
+      process.execPath,
+      [BIN, 'build', path.resolve('content'), korean, '--out', out, '--format', 'epub', '--browser', nowhere],
+      { cwd: dir, env },
+    );
+    expect(epubs.stderr).toMatch(/3 built, 0 failed/);
+    for (const name of ['beyond-utopia', 'handbook', 'korean']) {
+      const file = path.join(out, `${name}.epub`);
+      const epub = await readEpub(file);
+      const cover = packageOf(epub).manifest.find((item) => item.properties === 'cover-image')!;
+      expect(pngSize(epub.bytes.get(`OEBPS/${cover.href}`)!)).toEqual({ width: 1600, height: 2560 });
+      expect(await epubcheck(file), name).toMatchObject({ fatals: 0, errors: 0, warnings: 0 });
+      expect((await ace(file)).violations, name).toEqual([]);
+    }
+
+    const diagram = path.join(dir, 'diagram.md');
+    await writeFile(diagram, '---\ntitle: A diagram\nlang: en\n---\n```mermaid\nflowchart LR\n  A --> B\n```\n');
+    const drawn = await galley('build', diagram, '--out', out, '--format', 'epub', '--browser', nowhere);
+    expect(drawn.code).toBe(1);
+    expect(drawn.stderr.trim().split('\n')).toEqual([`${diagram}: --browser ${nowhere}: no browser there (not an executable file)`]);
   });
 
   it('reports a bad document in one line and exits 1', async () => {

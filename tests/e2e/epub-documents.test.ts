@@ -416,16 +416,18 @@ describe('the generated cover page', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('loads nothing from the network: a remote stylesheet in cover.html is refused and reported', async () => {
+  it('loads nothing from outside: a remote image in cover.svg is removed and reported', async () => {
     const templates = path.join(dir, 'templates');
     await mkdir(templates);
-    const cover = (await readFile('templates/cover.html', 'utf8')).replace(
-      '<style>',
-      '<link rel="stylesheet" href="https://fonts.example.com/cover.css">\n<style>',
+    const cover = (await readFile('templates/cover.svg', 'utf8')).replace(
+      '<rect width="{{width}}"',
+      '<image href="https://images.example.com/cover.png" width="1600" height="2560"/>\n  <rect width="{{width}}"',
     );
-    await writeFile(path.join(templates, 'cover.html'), cover);
+    await writeFile(path.join(templates, 'cover.svg'), cover);
     const run = await runCli('build', 'content', '--out', path.join(dir, 'out'), '--format', 'epub', '--templates', templates);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.lines).toContainEqual(expect.stringMatching(/warning: refused to load https:\/\/fonts\.example\.com\/cover\.css/));
+    expect(run.lines).toContainEqual(
+      expect.stringMatching(/warning: cover\.svg: removed the reference href="https:\/\/images\.example\.com\/cover\.png" of <image>$/),
+    );
   });
 });

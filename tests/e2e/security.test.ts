@@ -159,7 +159,7 @@ describe('hostile documents', () => {
         expect.stringMatching(/c-big\.md:3: image http:\/\/127\.0\.0\.1:\d+\/big\.png: larger than the limit of 1 MB$/),
       ]),
     );
-    expect(await readdir(path.join(dir, 'out'))).toEqual(['d-fine.epub', 'd-fine.manifest.json', 'd-fine.pdf']);
+    expect(await readdir(path.join(dir, 'out'))).toEqual(['.galley-cache', 'd-fine.epub', 'd-fine.manifest.json', 'd-fine.pdf']);
   });
 
   it('with --allow-remote, fetches from the allowed server but follows no redirect to a guarded address', async () => {

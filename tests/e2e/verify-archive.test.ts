@@ -125,7 +125,7 @@ describe('galley build --archive', () => {
     expect(refused.lines).toHaveLength(1);
     expect(refused.lines[0]).toMatch(/is already archived in .* with other contents/);
     expect(await snapshot()).toEqual(before);
-    expect((await readdir(out)).sort()).toEqual(['archive', ...names].sort());
+    expect((await readdir(out)).sort()).toEqual(['.galley-cache', 'archive', ...names].sort());
 
     const next = await runCli('build', source, '--out', out);
     expect(next.code, next.stderr).toBe(0);

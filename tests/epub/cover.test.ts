@@ -1,52 +1,75 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CoverCache } from '../../src/cover/cover-cache.js';
 import { loadDocument } from '../../src/document/load.js';
 import { bookMetadata } from '../../src/epub/book-metadata.js';
-import { imageExtension, makeCover, titleSize } from '../../src/epub/cover.js';
-import { loadTemplates } from '../../src/render/templates.js';
+import { imageExtension, makeCover } from '../../src/epub/cover.js';
+import { BUILTIN_TEMPLATES_DIR, loadTemplates } from '../../src/render/templates.js';
+import { pngSize } from '../helpers/epub.js';
 
 const FIXTURES = path.resolve('tests/fixtures/epub');
 
 describe('cover', () => {
-  it('takes front matter `cover` as it is, typed by its bytes, without a browser', async () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'galley-cover-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('takes front matter `cover` as it is, typed by its bytes', async () => {
     const doc = await loadDocument(path.join(FIXTURES, 'own-cover.md'));
-    const noBrowser = { newPage: () => Promise.reject(new Error('no browser for a given cover')), release: async () => undefined };
-    const cover = await makeCover(doc, bookMetadata(doc), await loadTemplates(), noBrowser);
+    const cover = await makeCover(doc, bookMetadata(doc), await loadTemplates(), new CoverCache(path.join(dir, 'unused')));
     expect(cover.mediaType).toBe('image/jpeg');
     expect(cover.bytes).toEqual(new Uint8Array(await readFile(path.join(FIXTURES, 'own-cover.jpeg'))));
     expect(cover.alt).toBe('A book with its own cover');
+    await expect(readdir(path.join(dir, 'unused'))).rejects.toThrow(/ENOENT/);
   });
 
-  it('fills cover.html with escaped values and galley’s fonts', async () => {
-    const html = (await loadTemplates()).render.cover({
-      title: 'A & <B>',
-      standfirst: 'S "quoted"',
-      dateText: '1 May 2024',
-      date: '2024-05-01',
-      authors: ['X <y>'],
-      lang: 'en',
-      dir: 'ltr',
-      fonts: { serif: 'file:///fonts/serif/', sans: 'file:///fonts/sans/' },
-      titleSize: 'title-m',
-      width: 1600,
-      height: 2560,
-    });
-    expect(html).toContain('<h1 class="title-m">A &amp; &lt;B&gt;</h1>');
-    expect(html).toContain('S &quot;quoted&quot;');
-    expect(html).toContain('X &lt;y&gt;');
-    expect(html).toContain('<link rel="stylesheet" href="file:///fonts/serif/600.css">');
-    expect(html).not.toMatch(/https?:/);
+  it('draws a 1600×2560 PNG from cover.svg without a browser, once: the next build takes it from the cache', async () => {
+    const doc = await loadDocument(path.resolve('content/beyond-utopia.md'));
+    const cacheDir = path.join(dir, 'covers');
+    const drawn = await makeCover(doc, bookMetadata(doc), await loadTemplates(), new CoverCache(cacheDir));
+    expect(drawn.mediaType).toBe('image/png');
+    expect(pngSize(drawn.bytes)).toEqual({ width: 1600, height: 2560 });
+    // Encoded for size: Chrome's screenshot of the same cover was 306 KB.
+    expect(drawn.bytes.byteLength).toBeLessThan(150_000);
+    expect(drawn.alt).toMatch(/^Documentary reveals perilous path for North Korean defectors\. An award-winning documentary/);
+    const [entry] = await readdir(cacheDir);
+    expect(entry).toMatch(/^[0-9a-f]{64}\.json$/);
+
+    // A cached cover is used as it is: a changed entry shows, a broken one is drawn again.
+    const cached = JSON.parse(await readFile(path.join(cacheDir, entry!), 'utf8')) as { png: string; warnings: string[] };
+    await writeFile(path.join(cacheDir, entry!), JSON.stringify({ ...cached, warnings: ['from the cache'] }));
+    const again = await makeCover(doc, bookMetadata(doc), await loadTemplates(), new CoverCache(cacheDir));
+    expect(again.warnings).toEqual([{ message: 'from the cache' }]);
+    expect(new Uint8Array(again.bytes)).toEqual(new Uint8Array(drawn.bytes));
+    await writeFile(path.join(cacheDir, entry!), '{"png": 1');
+    const redrawn = await makeCover(doc, bookMetadata(doc), await loadTemplates(), new CoverCache(cacheDir));
+    expect(redrawn.warnings).toEqual([]);
+    expect(new Uint8Array(redrawn.bytes)).toEqual(new Uint8Array(drawn.bytes));
   });
 
-  it('sets long titles smaller', () => {
-    expect(['Short', 'x'.repeat(40), 'x'.repeat(60), 'x'.repeat(100), 'x'.repeat(200)].map(titleSize)).toEqual([
-      'title-xl',
-      'title-l',
-      'title-m',
-      'title-s',
-      'title-xs',
-    ]);
+  it('a cover template that fails fails its document, naming the template', async () => {
+    const doc = await loadDocument(path.resolve('content/beyond-utopia.md'));
+    const templates = path.join(dir, 'broken-templates');
+    await mkdir(templates);
+    const source = await readFile(path.join(BUILTIN_TEMPLATES_DIR, 'cover.svg'), 'utf8');
+    await writeFile(path.join(templates, 'cover.svg'), source.replace('</svg>', '<rect></svg>'));
+    const error = await makeCover(doc, bookMetadata(doc), await loadTemplates(templates), new CoverCache(path.join(dir, 'c2'))).catch(
+      (caught: Error) => caught,
+    );
+    expect(String(error)).toMatch(
+      new RegExp(`^${path.join(templates, 'cover.svg')}(:\\d+)?: the cover template does not make an SVG: not well-formed XML`),
+    );
+
+    await writeFile(
+      path.join(templates, 'cover.svg'),
+      source.replace('<rect width="{{width}}"', '<image href="https://example.com/x.png" width="5" height="5"/><rect width="{{width}}"'),
+    );
+    const refused = await makeCover(doc, bookMetadata(doc), await loadTemplates(templates), new CoverCache(path.join(dir, 'c3')));
+    expect(refused.warnings).toEqual([{ message: `cover.svg: removed the reference href="https://example.com/x.png" of <image>` }]);
   });
 
   it('names image files by their type', () => {
