@@ -26,7 +26,7 @@ await build({
   // Loaded from node_modules as they are: they read __filename and __dirname, which a bundle in
   // ES module form does not have (@puppeteer/browsers through its proxy and yargs packages).
   // katex: markdown-it-texmath require()s it only when given no engine, and galley always gives it one.
-  // @resvg/resvg-js: it loads its native binary for this machine with require().
-  external: ['@puppeteer/browsers', 'katex', '@resvg/resvg-js'],
+  // @resvg/resvg-wasm: its WebAssembly file is found beside it, in node_modules.
+  external: ['@puppeteer/browsers', 'katex', '@resvg/resvg-wasm'],
   logLevel: 'warning',
 });

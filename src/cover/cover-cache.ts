@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import * as v from 'valibot';
-import { FileCache } from '../output/file-cache.js';
+import { JsonCache } from '../output/file-cache.js';
 import { GALLEY_VERSION } from '../version.js';
 import type { CoverBook } from './cover-layout.js';
 
@@ -20,9 +22,16 @@ export interface DrawnCover {
 const MEMORY_ENTRIES = 64;
 
 const require = createRequire(import.meta.url);
-const versionOf = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
+/** A package's version, from the package.json beside a file it exports (resvg-wasm does not export its package.json). */
+const versionOf = (name: string, exported: string) =>
+  (JSON.parse(readFileSync(path.join(path.dirname(require.resolve(`${name}/${exported}`)), 'package.json'), 'utf8')) as { version: string })
+    .version;
 /** What draws a cover besides its text and template: galley (the layout), resvg, and the fonts. */
-const DRAWN_BY = ['@resvg/resvg-js', '@fontsource/source-serif-4', '@fontsource/source-sans-3'].map((name) => `${name}@${versionOf(name)}`);
+const DRAWN_BY = [
+  ['@resvg/resvg-wasm', 'index_bg.wasm'],
+  ['@fontsource/source-serif-4', 'package.json'],
+  ['@fontsource/source-sans-3', 'package.json'],
+].map(([name, exported]) => `${name}@${versionOf(name!, exported!)}`);
 
 /** The key of a generated cover: all it shows, its template, and what draws it. The fonts a machine falls back on are not in it. */
 export function coverKey(book: CoverBook, templateSource: string): string {
@@ -38,30 +47,18 @@ export function coverKey(book: CoverBook, templateSource: string): string {
  * loads neither the fonts nor the rasterizer. A cached file that does not parse is drawn again.
  */
 export class CoverCache {
-  readonly #files: FileCache;
+  readonly #entries: JsonCache<typeof CachedCoverSchema>;
 
   constructor(dir: string) {
-    this.#files = new FileCache(dir, '.json', MEMORY_ENTRIES);
+    this.#entries = new JsonCache(dir, CachedCoverSchema, MEMORY_ENTRIES);
   }
 
   async get(key: string): Promise<DrawnCover | undefined> {
-    const bytes = await this.#files.get(key);
-    if (bytes === undefined) return undefined;
-    const parsed = v.safeParse(CachedCoverSchema, safeJson(Buffer.from(bytes).toString('utf8')));
-    if (!parsed.success) return undefined;
-    return { bytes: new Uint8Array(Buffer.from(parsed.output.png, 'base64')), warnings: parsed.output.warnings };
+    const entry = await this.#entries.get(key);
+    return entry && { bytes: new Uint8Array(Buffer.from(entry.png, 'base64')), warnings: entry.warnings };
   }
 
   put(key: string, cover: DrawnCover): Promise<void> {
-    const entry = { png: Buffer.from(cover.bytes).toString('base64'), warnings: cover.warnings };
-    return this.#files.put(key, Buffer.from(JSON.stringify(entry)));
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    return this.#entries.put(key, { png: Buffer.from(cover.bytes).toString('base64'), warnings: cover.warnings });
   }
 }

@@ -74,6 +74,18 @@ export function titleSizeIndex(title: string): number {
   return index === -1 ? TITLE_SIZES.length - 1 : index;
 }
 
+/** A block set in lines, with the line box it was set in. */
+interface SetBlock {
+  lines: SetLine[];
+  box: LineBox;
+}
+
+interface LineBox {
+  height: number;
+  /** From the top of the box. */
+  baseline: number;
+}
+
 /**
  * Sets the cover's text as the print edition's cover page would: the masthead and footer in capitals,
  * the title and standfirst wrapped to the width. A title too long for its lines is set smaller, and at
@@ -82,76 +94,90 @@ export function titleSizeIndex(title: string): number {
 export async function layOutCover(book: CoverBook, faces: CoverFaces): Promise<{ layout: CoverLayout; warnings: string[] }> {
   const warnings: string[] = [];
   const language = book.lang.split('-')[0]!.toLowerCase();
-  const base = { lang: book.lang, dir: book.dir };
   const setter = new BlockSetter(faces, KEEP_ALL.has(language), warnings);
-
-  const mastheadSetting: TextSetting = { ...base, style: 'label', size: MASTHEAD.size, letterSpacing: MASTHEAD.size * MASTHEAD.tracking };
-  const masthead = await setter.lines(caps(book.publisher ?? '', book.lang), mastheadSetting, CONTENT_WIDTH, 1, 'the publisher');
-  const mastheadLine = await lineBox(faces, 'label', MASTHEAD.size, 1);
-  // An empty masthead keeps its rule, at its least height.
-  const mastheadHeight = masthead.length > 0 ? Math.max(MASTHEAD.minHeight, mastheadLine.height) : MASTHEAD.minHeight;
-  const mainTop = MARGIN.top + mastheadHeight + MASTHEAD.gap + MASTHEAD.rule;
-
-  const dateSetting: TextSetting = { ...base, style: 'date', size: FOOTER.size, letterSpacing: FOOTER.size * FOOTER.tracking };
-  const date = book.dateText ? await setter.lines(caps(book.dateText, book.lang), dateSetting, CONTENT_WIDTH, 1, 'the date') : [];
-  const dateWidth = date[0]?.width ?? 0;
-  const bylineWidth = CONTENT_WIDTH - (date.length > 0 ? dateWidth + FOOTER.between : 0);
-  const bylineSetting: TextSetting = { ...dateSetting, style: 'label' };
-  const byline = await setter.lines(
-    caps(book.authors.join(' · '), book.lang),
-    bylineSetting,
-    bylineWidth,
-    FOOTER.bylineLines,
-    'the byline',
-  );
-  const footerLine = await lineBox(faces, 'label', FOOTER.size, 1);
-  const footerTop = COVER_HEIGHT - MARGIN.bottom - FOOTER.rule - FOOTER.gap - Math.max(1, byline.length) * footerLine.height;
-
-  const standfirstStyle: CoverStyle = UPRIGHT.has(language) || book.dir === 'rtl' ? 'standfirstUpright' : 'standfirst';
-  const standfirstSetting: TextSetting = { ...base, style: standfirstStyle, size: STANDFIRST.size, letterSpacing: 0 };
-  const standfirst = book.standfirst
-    ? await setter.lines(book.standfirst, standfirstSetting, STANDFIRST.width, STANDFIRST.lines, 'the standfirst')
-    : [];
-  const standfirstLine = await lineBox(faces, standfirstStyle, STANDFIRST.size, STANDFIRST.leading);
-  const standfirstHeight = standfirst.length > 0 ? STANDFIRST.gap + standfirst.length * standfirstLine.height : 0;
-
-  const room = footerTop - mainTop - ACCENT.height - ACCENT.gap - standfirstHeight;
-  const leading = book.dir === 'rtl' ? TITLE.rtlLeading : TITLE.leading;
-  const title = await setter.title(book.title, { ...base, style: 'title', letterSpacing: 0 }, leading, room);
-  const titleLine = await lineBox(faces, 'title', title.size, leading);
-  const titleHeight = title.lines.length * titleLine.height + TITLE.bottom * title.size;
-
-  const blockHeight = ACCENT.height + ACCENT.gap + titleHeight + standfirstHeight;
-  const blockTop = mainTop + Math.max(0, (footerTop - mainTop - blockHeight) / 2);
+  const masthead = await setMasthead(setter, book);
+  const mainTop = MARGIN.top + masthead.height + MASTHEAD.gap + MASTHEAD.rule;
+  const footer = await setFooter(setter, book);
+  const main = await setMain(setter, book, UPRIGHT.has(language) || book.dir === 'rtl', footer.top - mainTop);
+  const blockTop = mainTop + Math.max(0, (footer.top - mainTop - main.height) / 2);
   const titleTop = blockTop + ACCENT.height + ACCENT.gap;
-  const standfirstTop = titleTop + titleHeight + STANDFIRST.gap;
-  const footerText = footerTop + FOOTER.rule + FOOTER.gap;
   const start = (width: number) => (book.dir === 'rtl' ? COVER_WIDTH - MARGIN.side - width : MARGIN.side);
   const end = (width: number) => (book.dir === 'rtl' ? MARGIN.side : COVER_WIDTH - MARGIN.side - width);
-  const at = (lines: SetLine[], top: number, box: { height: number; baseline: number }, x = start): TextBlock => ({
+  const at = ({ lines, box }: SetBlock, top: number, x = start): TextBlock => ({
     d: lines.map((line, index) => line.draw(x(line.width), top + index * box.height + box.baseline)).join(''),
     lines: lines.map((line) => line.text),
   });
-
+  const footerText = footer.top + FOOTER.rule + FOOTER.gap;
   const layout: CoverLayout = {
     width: COVER_WIDTH,
     height: COVER_HEIGHT,
     lang: book.lang,
     dir: book.dir,
     masthead: {
-      ...at(masthead, MARGIN.top + (mastheadHeight - mastheadLine.height) / 2, mastheadLine),
+      ...at(masthead.block, MARGIN.top + (masthead.height - masthead.block.box.height) / 2),
       rule: { x: MARGIN.side, y: mainTop - MASTHEAD.rule, width: CONTENT_WIDTH, height: MASTHEAD.rule },
     },
     accent: { x: start(ACCENT.width), y: blockTop, width: ACCENT.width, height: ACCENT.height },
-    title: { ...at(title.lines, titleTop, titleLine), size: title.size },
-    standfirst: standfirst.length > 0 ? at(standfirst, standfirstTop, standfirstLine) : undefined,
+    title: { ...at(main.title, titleTop), size: main.titleSize },
+    standfirst: main.standfirst.lines.length > 0 ? at(main.standfirst, titleTop + main.titleHeight + STANDFIRST.gap) : undefined,
     footer: {
-      rule: { x: MARGIN.side, y: footerTop, width: CONTENT_WIDTH, height: FOOTER.rule },
-      byline: at(byline, footerText, footerLine),
-      date: date.length > 0 ? at(date, footerText, footerLine, end) : undefined,
+      rule: { x: MARGIN.side, y: footer.top, width: CONTENT_WIDTH, height: FOOTER.rule },
+      byline: at(footer.byline, footerText),
+      date: footer.date.lines.length > 0 ? at(footer.date, footerText, end) : undefined,
     },
   };
   return { layout, warnings };
+}
+
+/** The publisher, on one line; an empty masthead keeps its rule, at its least height. */
+async function setMasthead(setter: BlockSetter, book: CoverBook): Promise<{ block: SetBlock; height: number }> {
+  const setting: TextSetting = {
+    ...direction(book),
+    style: 'label',
+    size: MASTHEAD.size,
+    letterSpacing: MASTHEAD.size * MASTHEAD.tracking,
+  };
+  const lines = await setter.lines(caps(book.publisher ?? '', book.lang), setting, CONTENT_WIDTH, 1, 'the publisher');
+  const box = await setter.lineBox('label', MASTHEAD.size, 1);
+  return { block: { lines, box }, height: lines.length > 0 ? Math.max(MASTHEAD.minHeight, box.height) : MASTHEAD.minHeight };
+}
+
+/** The byline (up to two lines) and the date beside it, above the bottom margin; `top` is the rule's. */
+async function setFooter(setter: BlockSetter, book: CoverBook): Promise<{ byline: SetBlock; date: SetBlock; top: number }> {
+  const dateSetting: TextSetting = { ...direction(book), style: 'date', size: FOOTER.size, letterSpacing: FOOTER.size * FOOTER.tracking };
+  const box = await setter.lineBox('label', FOOTER.size, 1);
+  const date = book.dateText ? await setter.lines(caps(book.dateText, book.lang), dateSetting, CONTENT_WIDTH, 1, 'the date') : [];
+  const bylineWidth = CONTENT_WIDTH - (date.length > 0 ? date[0]!.width + FOOTER.between : 0);
+  const bylineSetting: TextSetting = { ...dateSetting, style: 'label' };
+  const authors = caps(book.authors.join(' · '), book.lang);
+  const byline = await setter.lines(authors, bylineSetting, bylineWidth, FOOTER.bylineLines, 'the byline');
+  const top = COVER_HEIGHT - MARGIN.bottom - FOOTER.rule - FOOTER.gap - Math.max(1, byline.length) * box.height;
+  return { byline: { lines: byline, box }, date: { lines: date, box }, top };
+}
+
+/** The title and the standfirst under it, in the room between masthead and footer: the title takes what the standfirst leaves. */
+async function setMain(setter: BlockSetter, book: CoverBook, upright: boolean, room: number) {
+  const style: CoverStyle = upright ? 'standfirstUpright' : 'standfirst';
+  const setting: TextSetting = { ...direction(book), style, size: STANDFIRST.size, letterSpacing: 0 };
+  const lines = book.standfirst ? await setter.lines(book.standfirst, setting, STANDFIRST.width, STANDFIRST.lines, 'the standfirst') : [];
+  const standfirst = { lines, box: await setter.lineBox(style, STANDFIRST.size, STANDFIRST.leading) };
+  const standfirstHeight = lines.length > 0 ? STANDFIRST.gap + lines.length * standfirst.box.height : 0;
+  const leading = book.dir === 'rtl' ? TITLE.rtlLeading : TITLE.leading;
+  const titleRoom = room - ACCENT.height - ACCENT.gap - standfirstHeight;
+  const title = await setter.title(book.title, { ...direction(book), style: 'title', letterSpacing: 0 }, leading, titleRoom);
+  const titleBox = await setter.lineBox('title', title.size, leading);
+  const titleHeight = title.lines.length * titleBox.height + TITLE.bottom * title.size;
+  return {
+    title: { lines: title.lines, box: titleBox },
+    titleSize: title.size,
+    titleHeight,
+    standfirst,
+    height: ACCENT.height + ACCENT.gap + titleHeight + standfirstHeight,
+  };
+}
+
+function direction(book: CoverBook): Pick<TextSetting, 'lang' | 'dir'> {
+  return { lang: book.lang, dir: book.dir };
 }
 
 /** CSS `text-transform: uppercase` in the document's language. */
@@ -163,13 +189,6 @@ function caps(text: string, lang: string): string {
   }
 }
 
-/** A line box of `leading` times the size (1 for the face's own line height) and where its baseline falls, half the leading above and below. */
-async function lineBox(faces: CoverFaces, style: CoverStyle, size: number, leading: number): Promise<{ height: number; baseline: number }> {
-  const { ascent, descent, lineGap } = await lineMetrics(faces, style, size);
-  const height = leading === 1 ? ascent + descent + lineGap : leading * size;
-  return { height, baseline: (height - (ascent + descent)) / 2 + ascent };
-}
-
 /** Wraps blocks of text, and reports every one it has to cut. */
 class BlockSetter {
   constructor(
@@ -177,6 +196,13 @@ class BlockSetter {
     private readonly keepAll: boolean,
     private readonly warnings: string[],
   ) {}
+
+  /** A line box of `leading` times the size (1 for the face's own line height), its baseline half the leading below its top. */
+  async lineBox(style: CoverStyle, size: number, leading: number): Promise<LineBox> {
+    const { ascent, descent, lineGap } = await lineMetrics(this.faces, style, size);
+    const height = leading === 1 ? ascent + descent + lineGap : leading * size;
+    return { height, baseline: (height - (ascent + descent)) / 2 + ascent };
+  }
 
   /** `text` wrapped to `width` in at most `maxLines` lines, the last cut with an ellipsis when there is more. */
   async lines(text: string, setting: TextSetting, width: number, maxLines: number, what: string): Promise<SetLine[]> {

@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { renderAsync } from '@resvg/resvg-js';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { initWasm, Resvg } from '@resvg/resvg-wasm';
 import { sanitizeSvg } from '../document/svg.js';
 import { GalleyError } from '../errors.js';
 import type { Template } from '../render/templates.js';
@@ -26,7 +28,11 @@ export async function drawCover(book: CoverBook, template: CoverTemplate): Promi
   const { layout, warnings } = await layOutCover(book, faces);
   const svg = sanitized(fill(template, layout), template.file);
   const bytes = await paint(svg.text, template.file);
-  return { bytes, warnings: [...warnings, ...svg.warnings.map((removal) => `${path.basename(template.file)}: ${removal}`)] };
+  const name = path.basename(template.file);
+  const notDrawn = /<text[\s>]/.test(svg.text.replace(/<!--[\s\S]*?-->/g, ''))
+    ? [`${name}: its <text> is not drawn: galley sets the cover's words (use the blocks' d)`]
+    : [];
+  return { bytes, warnings: [...warnings, ...svg.warnings.map((removal) => `${name}: ${removal}`), ...notDrawn] };
 }
 
 function fill(template: CoverTemplate, layout: object): string {
@@ -49,11 +55,31 @@ function sanitized(svg: string, file: string): { text: string; warnings: string[
   }
 }
 
-/** resvg draws, and zlib compresses, in threads of Node's pool; only a template with <text> of its own makes it look for the machine's fonts. */
+/** resvg's WebAssembly, compiled once per run. */
+let resvgReady: Promise<void> | undefined;
+
+function resvg(): Promise<void> {
+  resvgReady ??= readFile(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm')).then((wasm) => initWasm(wasm));
+  return resvgReady;
+}
+
+/**
+ * resvg (its WebAssembly build) draws the SVG, and zlib compresses the PNG in Node's thread pool.
+ * Its memory is freed as soon as the pixels are copied out: the native build kept each 16 MB
+ * picture until the garbage collector ran, and a batch of 10 covers then held 500 MB.
+ */
 async function paint(svg: string, file: string): Promise<Uint8Array> {
+  await resvg();
+  let pixels: { data: Uint8Array; width: number; height: number };
   try {
-    const image = await renderAsync(svg, { font: { loadSystemFonts: /<text[\s>]/.test(svg) }, logLevel: 'off' });
-    return await encodePng(image.pixels, image.width, image.height);
+    const drawing = new Resvg(svg, { font: { fontBuffers: [] } });
+    try {
+      const image = drawing.render();
+      pixels = { data: image.pixels, width: image.width, height: image.height };
+      image.free();
+    } finally {
+      drawing.free();
+    }
   } catch (error) {
     throw new GalleyError(
       `the cover template makes an SVG that resvg cannot draw: ${error instanceof Error ? error.message : String(error)}`,
@@ -62,4 +88,5 @@ async function paint(svg: string, file: string): Promise<Uint8Array> {
       },
     );
   }
+  return encodePng(pixels.data, pixels.width, pixels.height);
 }

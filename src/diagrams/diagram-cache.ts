@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
-import { FileCache } from '../output/file-cache.js';
+import { JsonCache } from '../output/file-cache.js';
 import { MERMAID_CONFIG, MERMAID_VERSION } from './mermaid-page.js';
 
 const CachedDiagramSchema = v.object({
@@ -27,29 +27,8 @@ export function diagramKey(source: string): string {
  * Drawn diagrams by key, in memory for the run (watch) and in a folder for the next run, so that
  * an edit of the text does not draw its diagrams again. A cached file that does not parse is drawn again.
  */
-export class DiagramCache {
-  readonly #files: FileCache;
-
+export class DiagramCache extends JsonCache<typeof CachedDiagramSchema> {
   constructor(dir: string) {
-    this.#files = new FileCache(dir, '.json', MEMORY_ENTRIES);
-  }
-
-  async get(key: string): Promise<CachedDiagram | undefined> {
-    const bytes = await this.#files.get(key);
-    if (bytes === undefined) return undefined;
-    const parsed = v.safeParse(CachedDiagramSchema, safeJson(Buffer.from(bytes).toString('utf8')));
-    return parsed.success ? parsed.output : undefined;
-  }
-
-  put(key: string, diagram: CachedDiagram): Promise<void> {
-    return this.#files.put(key, Buffer.from(JSON.stringify(diagram)));
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    super(dir, CachedDiagramSchema, MEMORY_ENTRIES);
   }
 }

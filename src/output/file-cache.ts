@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import * as v from 'valibot';
 
 /**
  * Files made once and used again, by key: in memory for the run (watch keeps the last `memoryEntries`),
@@ -45,5 +46,37 @@ export class FileCache {
     this.#memory.delete(key);
     this.#memory.set(key, bytes);
     if (this.#memory.size > this.memoryEntries) this.#memory.delete(this.#memory.keys().next().value!);
+  }
+}
+
+/** Values kept as JSON files in a FileCache, read back through their schema: a file that does not parse is a miss. */
+export class JsonCache<Schema extends v.GenericSchema> {
+  readonly #files: FileCache;
+
+  constructor(
+    dir: string,
+    private readonly schema: Schema,
+    memoryEntries: number,
+  ) {
+    this.#files = new FileCache(dir, '.json', memoryEntries);
+  }
+
+  async get(key: string): Promise<v.InferOutput<Schema> | undefined> {
+    const bytes = await this.#files.get(key);
+    if (bytes === undefined) return undefined;
+    const parsed = v.safeParse(this.schema, safeJson(Buffer.from(bytes).toString('utf8')));
+    return parsed.success ? parsed.output : undefined;
+  }
+
+  put(key: string, value: v.InferInput<Schema>): Promise<void> {
+    return this.#files.put(key, Buffer.from(JSON.stringify(value)));
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
