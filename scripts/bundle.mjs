@@ -10,7 +10,8 @@ const outdir = path.join(root, 'dist');
 
 await rm(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: [path.join(root, 'src', 'cli.ts')],
+  // The cover painter runs in a worker thread of its own: an entry point of its own, dist/paint-worker.js.
+  entryPoints: { cli: path.join(root, 'src', 'cli.ts'), 'paint-worker': path.join(root, 'src', 'cover', 'paint-worker.ts') },
   outdir,
   bundle: true,
   // Lazily imported parts (the browser, the EPUB maker, pdf-lib) stay in chunks of their own.

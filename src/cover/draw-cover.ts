@@ -1,14 +1,11 @@
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { initWasm, Resvg } from '@resvg/resvg-wasm';
 import { sanitizeSvg } from '../document/svg.js';
 import { GalleyError } from '../errors.js';
 import type { Template } from '../render/templates.js';
 import type { DrawnCover } from './cover-cache.js';
 import { CoverFaces } from './cover-faces.js';
 import { type CoverBook, layOutCover } from './cover-layout.js';
-import { encodePng } from './png.js';
+import { paintPng } from './painter.js';
 
 /** The fonts are opened once for the whole run. */
 const faces = new CoverFaces();
@@ -55,38 +52,12 @@ function sanitized(svg: string, file: string): { text: string; warnings: string[
   }
 }
 
-/** resvg's WebAssembly, compiled once per run. */
-let resvgReady: Promise<void> | undefined;
-
-function resvg(): Promise<void> {
-  resvgReady ??= readFile(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm')).then((wasm) => initWasm(wasm));
-  return resvgReady;
-}
-
-/**
- * resvg (its WebAssembly build) draws the SVG, and zlib compresses the PNG in Node's thread pool.
- * Its memory is freed as soon as the pixels are copied out: the native build kept each 16 MB
- * picture until the garbage collector ran, and a batch of 10 covers then held 500 MB.
- */
 async function paint(svg: string, file: string): Promise<Uint8Array> {
-  await resvg();
-  let pixels: { data: Uint8Array; width: number; height: number };
   try {
-    const drawing = new Resvg(svg, { font: { fontBuffers: [] } });
-    try {
-      const image = drawing.render();
-      pixels = { data: image.pixels, width: image.width, height: image.height };
-      image.free();
-    } finally {
-      drawing.free();
-    }
+    return await paintPng(svg);
   } catch (error) {
-    throw new GalleyError(
-      `the cover template makes an SVG that resvg cannot draw: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        file,
-      },
-    );
+    throw new GalleyError(`the cover template makes an SVG that resvg cannot draw: ${error instanceof Error ? error.message : String(error)}`, {
+      file,
+    });
   }
-  return encodePng(pixels.data, pixels.width, pixels.height);
 }

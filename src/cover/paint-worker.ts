@@ -1,0 +1,10 @@
+import { parentPort } from 'node:worker_threads';
+import { paintInThisThread } from './paint.js';
+
+/** The worker thread that paints covers (see painter.ts): an SVG in, a PNG or a message out. */
+parentPort?.on('message', ({ id, svg }: { id: number; svg: string }) => {
+  paintInThisThread(svg).then(
+    (png) => parentPort?.postMessage({ id, png }, [png.buffer as ArrayBuffer]),
+    (error: unknown) => parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) }),
+  );
+});
