@@ -56,8 +56,11 @@ async function paint(svg: string, file: string): Promise<Uint8Array> {
   try {
     return await paintPng(svg);
   } catch (error) {
-    throw new GalleyError(`the cover template makes an SVG that resvg cannot draw: ${error instanceof Error ? error.message : String(error)}`, {
-      file,
-    });
+    throw new GalleyError(
+      `the cover template makes an SVG that resvg cannot draw: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        file,
+      },
+    );
   }
 }
