@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Chromium prints (its headless shell, which starts faster, first); Liberation, Nanum, IPA, AR PL UMing, WenQuanYi and Noto CJK are fonts; poppler, qpdf and a Java with Maven serve the
-# tests (the validators come from Maven Central); icc-profiles-free has the sRGB profile of PDF/A.
-debian_packages=(chromium chromium-headless-shell fonts-liberation fonts-noto-cjk fonts-nanum fonts-ipafont-mincho fonts-ipafont-gothic fonts-arphic-uming
+# tests (the validators come from Maven Central); icc-profiles-free has the sRGB profile of PDF/A;
+# fontconfig's fc-match finds the font for a cover's characters that galley's own fonts lack.
+debian_packages=(chromium chromium-headless-shell fontconfig fonts-liberation fonts-noto-cjk fonts-nanum fonts-ipafont-mincho fonts-ipafont-gothic fonts-arphic-uming
   fonts-wqy-microhei poppler-utils qpdf icc-profiles-free)
 # The benchmark (setup.sh --bench) also times pandoc, the peer it measures books against.
 [ "${1:-}" = "--bench" ] && debian_packages+=(pandoc)
@@ -19,7 +20,7 @@ for package in "${debian_packages[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null; then
-    echo "setup: please install ${missing[*]} (Chromium, fonts, poppler, qpdf, ICC profiles, Java, Maven) with your package manager" >&2
+    echo "setup: please install ${missing[*]} (Chromium, fontconfig, fonts, poppler, qpdf, ICC profiles, Java, Maven) with your package manager" >&2
     exit 1
   fi
   sudo=""
