@@ -5,7 +5,7 @@ import type { Template } from '../render/templates.js';
 import type { DrawnCover } from './cover-cache.js';
 import { CoverFaces } from './cover-faces.js';
 import { type CoverBook, layOutCover } from './cover-layout.js';
-import { paintPng } from './painter.js';
+import { paintPng, warmUpPainter } from './painter.js';
 
 /** The fonts are opened once for the whole run. */
 const faces = new CoverFaces();
@@ -22,6 +22,7 @@ export interface CoverTemplate {
  * nothing is loaded from outside it.
  */
 export async function drawCover(book: CoverBook, template: CoverTemplate): Promise<DrawnCover> {
+  warmUpPainter();
   const { layout, warnings } = await layOutCover(book, faces);
   const svg = sanitized(fill(template, layout), template.file);
   const bytes = await paint(svg.text, template.file);

@@ -11,6 +11,11 @@ function resvg(): Promise<void> {
   return resvgReady;
 }
 
+/** Compiles resvg before the first cover needs it. */
+export function warmUp(): Promise<void> {
+  return resvg();
+}
+
 /**
  * An SVG painted as a PNG: resvg (its WebAssembly build) draws it, and zlib compresses it in
  * Node's thread pool. resvg's memory is freed as soon as the pixels are copied out: the native

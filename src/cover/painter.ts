@@ -16,6 +16,11 @@ let worker: Worker | undefined;
 const waiting = new Map<number, { resolve: (png: Uint8Array) => void; reject: (error: Error) => void }>();
 let nextId = 0;
 
+/** Starts the painting worker (and its compiling of resvg) now, while the cover's text is set. */
+export function warmUpPainter(): void {
+  if (existsSync(WORKER_FILE)) paintingWorker().postMessage({ warmUp: true });
+}
+
 /** An SVG painted as a PNG, in the painting worker when there is one. */
 export function paintPng(svg: string): Promise<Uint8Array> {
   if (!existsSync(WORKER_FILE)) return paintInThisThread(svg);
@@ -31,6 +36,7 @@ export function paintPng(svg: string): Promise<Uint8Array> {
 function paintingWorker(): Worker {
   if (worker) return worker;
   const started = new Worker(WORKER_FILE);
+  started.unref();
   started.on('message', (reply: Reply) => {
     const caller = waiting.get(reply.id);
     waiting.delete(reply.id);
