@@ -25,8 +25,6 @@ const STYLES: Record<CoverStyle, FaceSpec> = {
 /** One font file's face, opened by fontkit (which reads WOFF2 itself). */
 export interface Face {
   font: fontkit.Font;
-  /** Where it was read from, for warnings. */
-  file: string;
 }
 
 interface Subset {
@@ -80,11 +78,11 @@ export class CoverFaces {
     return subsets;
   }
 
-  #open(file: string, postscriptName?: string): Promise<Face | undefined> {
-    const key = `${file}#${postscriptName ?? ''}`;
+  #open(file: string, index = 0): Promise<Face | undefined> {
+    const key = `${file}#${index}`;
     let face = this.#opened.get(key);
     if (!face) {
-      face = openFace(file, postscriptName);
+      face = openFace(file, index);
       this.#opened.set(key, face);
     }
     return face;
@@ -102,7 +100,7 @@ export class CoverFaces {
     const found = await runFile('fc-match', ['--format=%{file}\n%{index}\n', pattern], { timeout: 5000 }).catch(() => undefined);
     const [file, index] = found?.stdout.split('\n') ?? [];
     if (!file) return undefined;
-    return this.#open(file, index && index !== '0' ? index : undefined);
+    return this.#open(file, Number(index) || 0);
   }
 }
 
@@ -122,7 +120,7 @@ function latinFirst(subset: string): number {
 }
 
 /** `U+0000-00FF,U+0131` as code point ranges. */
-export function parseRanges(text: string): [number, number][] {
+function parseRanges(text: string): [number, number][] {
   return text.split(',').map((part) => {
     const [from, to] = part.trim().replace(/^U\+/i, '').split('-');
     return [Number.parseInt(from!, 16), Number.parseInt(to ?? from!, 16)];
@@ -130,12 +128,12 @@ export function parseRanges(text: string): [number, number][] {
 }
 
 /** A font file, or the face at `index` of a collection (.ttc); undefined when it cannot be read. */
-async function openFace(file: string, index?: string): Promise<Face | undefined> {
+async function openFace(file: string, index: number): Promise<Face | undefined> {
   try {
     const opened = fontkit.create(await readFile(file));
-    if (!('fonts' in opened)) return { font: opened, file };
-    const font = opened.fonts[Number(index ?? 0)] ?? opened.fonts[0];
-    return font ? { font, file } : undefined;
+    if (!('fonts' in opened)) return { font: opened };
+    const font = opened.fonts[index] ?? opened.fonts[0];
+    return font ? { font } : undefined;
   } catch {
     return undefined;
   }

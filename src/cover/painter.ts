@@ -11,6 +11,7 @@ type Reply = { id: number; png: Uint8Array } | { id: number; error: string };
  * the main thread, that held up the printing of the other documents of a batch.
  */
 const WORKER_FILE = fileURLToPath(new URL('./paint-worker.js', import.meta.url));
+const HAS_WORKER = existsSync(WORKER_FILE);
 
 let worker: Worker | undefined;
 const waiting = new Map<number, { resolve: (png: Uint8Array) => void; reject: (error: Error) => void }>();
@@ -18,12 +19,12 @@ let nextId = 0;
 
 /** Starts the painting worker (and its compiling of resvg) now, while the cover's text is set. */
 export function warmUpPainter(): void {
-  if (existsSync(WORKER_FILE)) paintingWorker().postMessage({ warmUp: true });
+  if (HAS_WORKER) paintingWorker().postMessage({ warmUp: true });
 }
 
 /** An SVG painted as a PNG, in the painting worker when there is one. */
 export function paintPng(svg: string): Promise<Uint8Array> {
-  if (!existsSync(WORKER_FILE)) return paintInThisThread(svg);
+  if (!HAS_WORKER) return paintInThisThread(svg);
   const id = nextId++;
   const painted = new Promise<Uint8Array>((resolve, reject) => waiting.set(id, { resolve, reject }));
   const painter = paintingWorker();

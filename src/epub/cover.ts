@@ -40,7 +40,7 @@ export async function makeCover(doc: DocumentModel, book: BookMetadata, template
 
 /** The cover drawn for these values and this template before, else drawn now (loading the fonts and the rasterizer). */
 async function generatedCover(book: BookMetadata, templates: TemplateSet, covers: CoverCache): Promise<DrawnCover> {
-  const key = coverKey(book, await readFile(templates.files.cover, 'utf8'));
+  const key = coverKey(book, templates.sources.cover);
   const cached = await covers.get(key);
   if (cached) return cached;
   const { drawCover } = await import('../cover/draw-cover.js');

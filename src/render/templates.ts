@@ -36,6 +36,8 @@ export interface TemplateSet {
   render: Record<TemplateName, Template>;
   /** Where each template was read from, for error messages and cache keys. */
   files: Record<TemplateName, string>;
+  /** Each template's text, as read for compiling (the cover's is in its cache key). */
+  sources: Record<TemplateName, string>;
 }
 
 /** A CSS string literal, safe inside a <style> element. */
@@ -86,8 +88,10 @@ export async function compileTemplates(
 ): Promise<TemplateSet> {
   const engine = createEngine();
   const render = {} as Record<TemplateName, Template>;
+  const sources = {} as Record<TemplateName, string>;
   for (const [name, file] of Object.entries(files) as [TemplateName, string][]) {
     const source = await readFile(file, 'utf8');
+    sources[name] = source;
     if (now.includes(name)) render[name] = compile(engine, file, source);
     else {
       let compiled: Template | undefined;
@@ -97,7 +101,7 @@ export async function compileTemplates(
       };
     }
   }
-  return { render, files };
+  return { render, files, sources };
 }
 
 function compile(engine: typeof Handlebars, file: string, source: string): Template {
