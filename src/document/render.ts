@@ -24,9 +24,9 @@ function editionLink(doc: DocumentModel, href: string, fragmentHref: (id: string
   return target.kind === 'outside' ? undefined : href;
 }
 
-function renderTokens(renderer: MarkdownIt, tokens: Token[], mapping: UrlMapping): string {
+function renderTokens(renderer: MarkdownIt, tokens: Token[], mapping: UrlMapping, env: object = {}): string {
   // Images and `#` links are rendered as written; the sanitizer points them where the format wants.
-  return sanitizeRendered(renderer.renderer.render(tokens, renderer.options, {}), mapping);
+  return sanitizeRendered(renderer.renderer.render(tokens, renderer.options, env), mapping);
 }
 
 function footnoteBlock(doc: DocumentModel, ids: Iterable<number>): Token[] {
@@ -67,7 +67,7 @@ export function renderPrintUnits(doc: DocumentModel, units: BookUnit[], renderer
 
 /**
  * One section as an e-book chapter body: its own notes follow it, images keep their source path,
- * and links to other sections point at the file that holds them.
+ * and links to other sections point at the file that holds them. `env` is given to the renderer's rules.
  */
 export function renderEbookSection(
   doc: DocumentModel,
@@ -75,6 +75,7 @@ export function renderEbookSection(
   index: number,
   sectionHref: (index: number) => string,
   renderer: MarkdownIt = plainRenderer,
+  env: object = {},
 ): string {
   const section = sections[index]!;
   const mapping: UrlMapping = {
@@ -86,5 +87,5 @@ export function renderEbookSection(
         return target === index ? `#${id}` : `${sectionHref(target)}#${id}`;
       }),
   };
-  return renderTokens(renderer, [...section.tokens, ...footnoteBlock(doc, section.footnoteIds)], mapping);
+  return renderTokens(renderer, [...section.tokens, ...footnoteBlock(doc, section.footnoteIds)], mapping, env);
 }
