@@ -10,8 +10,8 @@ const outdir = path.join(root, 'dist');
 
 await rm(outdir, { recursive: true, force: true });
 await build({
-  // The cover painter runs in a worker thread of its own: an entry point of its own, dist/paint-worker.js.
-  entryPoints: { cli: path.join(root, 'src', 'cli.ts'), 'paint-worker': path.join(root, 'src', 'cover', 'paint-worker.ts') },
+  // Covers are set and painted in worker threads: an entry point of their own, dist/cover-worker.js.
+  entryPoints: { cli: path.join(root, 'src', 'cli.ts'), 'cover-worker': path.join(root, 'src', 'cover', 'worker-main.ts') },
   outdir,
   bundle: true,
   // Lazily imported parts (the browser, the EPUB maker, pdf-lib) stay in chunks of their own.

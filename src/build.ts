@@ -27,6 +27,7 @@ import {
   type OutputRecord,
 } from './output/manifest.js';
 import { builtEdition, planArchive } from './output/archive.js';
+import { COVER_CACHE_DIR, DIAGRAM_CACHE_DIR } from './output/paths.js';
 import { commitOutputs, type PendingOutput } from './output/write.js';
 import { BrowserPool } from './browser/pool.js';
 import type { BrowserSession, PageSource } from './browser/session.js';
@@ -40,11 +41,6 @@ export type { BuildSummary, DocumentResult } from './report/reporter.js';
 
 /** How many documents are checked for changes at the same time (reads and hashes, no parsing). */
 const UNCHANGED_CHECKS = 16;
-
-/** Where, in the output folder, drawn diagrams are kept for the next build. */
-export const DIAGRAM_CACHE_DIR = path.join('.galley-cache', 'diagrams');
-/** Where drawn covers are kept, by what they show and the template. */
-export const COVER_CACHE_DIR = path.join('.galley-cache', 'covers');
 
 /** Builds every document the paths name; see Builder. */
 export async function build(options: BuildOptions, reporter: Reporter, stop?: AbortSignal, start?: RunStart): Promise<BuildSummary> {

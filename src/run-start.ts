@@ -4,7 +4,10 @@ import { BrowserPool } from './browser/pool.js';
 import { BrowserSession, type BrowserTarget } from './browser/session.js';
 import { documentName } from './document/names.js';
 import type { GalleyError } from './errors.js';
-import { manifestPath } from './output/paths.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { startCoverWorker } from './cover/workers.js';
+import { COVER_CACHE_DIR, manifestPath } from './output/paths.js';
 import { mark } from './report/trace.js';
 import type { BuildOptions } from './settings/build-options.js';
 import { inShard } from './shard.js';
@@ -32,6 +35,7 @@ export async function startRun(options: BuildOptions): Promise<RunStart> {
     const certain = options.formats.includes('pdf') && (await certainToBuild(chosen, options.outDir, options.force));
     mark(certain ? 'a build is certain: the browser starts' : 'no build is certain yet');
     if (certain) await session.warmUpFirst();
+    if (await coversCertain(chosen, options)) startCoverWorker();
     return { files, chosen, errors, session };
   } catch (problem) {
     return { files, chosen, errors, session: { problem } };
@@ -52,6 +56,12 @@ export async function openSession(options: BuildOptions): Promise<BrowserPool> {
   const find = () => findBrowser(options.browserPath);
   const executablePath = options.formats.includes('pdf') ? await find() : find;
   return new BrowserPool([{ session: session({ executablePath }), endpoint: undefined }]);
+}
+
+/** True when EPUB covers will be drawn: a first build of EPUBs into a folder that keeps no covers. */
+async function coversCertain(files: string[], options: BuildOptions): Promise<boolean> {
+  if (!options.formats.includes('epub') || existsSync(path.join(options.outDir, COVER_CACHE_DIR))) return false;
+  return certainToBuild(files, options.outDir, options.force);
 }
 
 /** True when a document will be built whatever its inputs (--force, or no manifest yet): the browser can start at once. */

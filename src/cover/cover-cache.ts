@@ -58,6 +58,11 @@ export class CoverCache {
     return entry && { bytes: new Uint8Array(Buffer.from(entry.png, 'base64')), warnings: entry.warnings };
   }
 
+  /** Whether a cover is kept for `key`, told at once: a miss can start drawing before anything else. */
+  holds(key: string): boolean {
+    return this.#entries.holds(key);
+  }
+
   put(key: string, cover: DrawnCover): Promise<void> {
     return this.#entries.put(key, { png: Buffer.from(cover.bytes).toString('base64'), warnings: cover.warnings });
   }

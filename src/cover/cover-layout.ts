@@ -43,6 +43,12 @@ export interface CoverLayout {
   footer: { rule: Box; byline: TextBlock; date: TextBlock | undefined };
 }
 
+/** A cover's layout, and what had to be cut to fit it. */
+export interface LaidOutCover {
+  layout: CoverLayout;
+  warnings: string[];
+}
+
 const MARGIN = { top: 150, side: 140, bottom: 140 };
 const CONTENT_WIDTH = COVER_WIDTH - 2 * MARGIN.side;
 const MASTHEAD = { size: 42, tracking: 0.16, minHeight: 48, gap: 30, rule: 8 };
@@ -91,7 +97,7 @@ interface LineBox {
  * the title and standfirst wrapped to the width. A title too long for its lines is set smaller, and at
  * the smallest size cut with an ellipsis; every cut is a warning, so that no text spills off the cover.
  */
-export async function layOutCover(book: CoverBook, faces: CoverFaces): Promise<{ layout: CoverLayout; warnings: string[] }> {
+export async function layOutCover(book: CoverBook, faces: CoverFaces): Promise<LaidOutCover> {
   const warnings: string[] = [];
   const language = book.lang.split('-')[0]!.toLowerCase();
   const setter = new BlockSetter(faces, KEEP_ALL.has(language), warnings);

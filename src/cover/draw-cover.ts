@@ -3,12 +3,9 @@ import { sanitizeSvg } from '../document/svg.js';
 import { GalleyError } from '../errors.js';
 import type { Template } from '../render/templates.js';
 import type { DrawnCover } from './cover-cache.js';
-import { CoverFaces } from './cover-faces.js';
-import { type CoverBook, layOutCover } from './cover-layout.js';
-import { paintPng, warmUpPainter } from './painter.js';
-
-/** The fonts are opened once for the whole run. */
-const faces = new CoverFaces();
+import type { CoverBook } from './cover-layout.js';
+import { traced } from '../report/trace.js';
+import { coverLayout, coverPng } from './workers.js';
 
 export interface CoverTemplate {
   render: Template;
@@ -19,13 +16,13 @@ export interface CoverTemplate {
 /**
  * Draws the cover from `cover.svg` without a browser: galley sets the text in its own fonts as
  * path data, the template places it, and resvg paints the SVG as a PNG. The SVG is sanitized first:
- * nothing is loaded from outside it.
+ * nothing is loaded from outside it. The text is set from the moment of the call, in a worker
+ * thread, while the caller goes on with the chapters.
  */
 export async function drawCover(book: CoverBook, template: CoverTemplate): Promise<DrawnCover> {
-  warmUpPainter();
-  const { layout, warnings } = await layOutCover(book, faces);
+  const { layout, warnings } = await traced('cover: text set', coverLayout(book));
   const svg = sanitized(fill(template, layout), template.file);
-  const bytes = await paint(svg.text, template.file);
+  const bytes = await traced('cover: painted', paint(svg.text, template.file));
   const name = path.basename(template.file);
   const notDrawn = /<text[\s>]/.test(svg.text.replace(/<!--[\s\S]*?-->/g, ''))
     ? [`${name}: its <text> is not drawn: galley sets the cover's words (use the blocks' d)`]
@@ -55,7 +52,7 @@ function sanitized(svg: string, file: string): { text: string; warnings: string[
 
 async function paint(svg: string, file: string): Promise<Uint8Array> {
   try {
-    return await paintPng(svg);
+    return await coverPng(svg);
   } catch (error) {
     throw new GalleyError(
       `the cover template makes an SVG that resvg cannot draw: ${error instanceof Error ? error.message : String(error)}`,

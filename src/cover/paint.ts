@@ -11,9 +11,21 @@ function resvg(): Promise<void> {
   return resvgReady;
 }
 
-/** Compiles resvg before the first cover needs it. */
-export function warmUp(): Promise<void> {
-  return resvg();
+/**
+ * Compiles resvg, and paints these paths at a sixteenth of a cover's area: V8 first runs WebAssembly
+ * as quickly compiled code, and optimizes the functions it finds hot. Warmed up, the first cover
+ * took 43 ms to paint, against 222 ms.
+ */
+export async function warmUp(paths: string[]): Promise<void> {
+  await resvg();
+  const shapes = paths.map((d) => `<path d="${d}"/>`).join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="640" viewBox="0 0 1600 2560"><rect width="1600" height="2560" fill="#fff"/>${shapes}</svg>`;
+  const drawing = new Resvg(svg, { font: { fontBuffers: [] } });
+  try {
+    drawing.render().free();
+  } finally {
+    drawing.free();
+  }
 }
 
 /**

@@ -37,6 +37,10 @@ const TITLE_PAGE = { id: 'title-page', href: 'title-page.xhtml' };
 
 /** Cover, title page, then one chapter per section, rendered through galley's templates and packed by epub-gen-memory. */
 export async function buildEpub(doc: DocumentModel, templates: TemplateSet, settings: EpubSettings): Promise<BuiltEpub> {
+  const book = bookMetadata(doc);
+  // Started first: a cover not drawn before is set and painted in a worker while the chapters are rendered here.
+  const covered = traced(`${doc.name}: cover`, makeCover(doc, book, templates, settings.covers));
+  covered.catch(() => undefined);
   const planned = planChapters(doc, settings.splitLevel);
   const bodies = renderChapterBodies(
     doc,
@@ -44,8 +48,7 @@ export async function buildEpub(doc: DocumentModel, templates: TemplateSet, sett
     chapterHref,
   );
   const chapters: Chapter[] = planned.map((chapter, index) => ({ title: chapter.title, content: bodies[index]!, filename: chapter.href }));
-  const book = bookMetadata(doc);
-  const cover = await traced(`${doc.name}: cover`, makeCover(doc, book, templates, settings.covers));
+  const cover = await covered;
   const epub = new GalleyEpub(doc, book, planned, chapters, cover, templates);
   const bytes = await traced(`${doc.name}: EPUB packed`, epub.genEpub());
   return { bytes, chapters: planned.length, warnings: cover.warnings };

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type CoverCache, coverKey, type DrawnCover } from '../cover/cover-cache.js';
+import { drawCover } from '../cover/draw-cover.js';
 import type { DocumentModel, Notice } from '../document/model.js';
 import type { TemplateSet } from '../render/templates.js';
 import type { BookMetadata } from './book-metadata.js';
@@ -38,12 +39,14 @@ export async function makeCover(doc: DocumentModel, book: BookMetadata, template
   return { bytes, mediaType: 'image/png', alt: coverText(book), warnings: warnings.map((message) => ({ message })) };
 }
 
-/** The cover drawn for these values and this template before, else drawn now (loading the fonts and the rasterizer). */
+/**
+ * The cover drawn for these values and this template before, else drawn now (loading the fonts and
+ * the rasterizer). A cover not kept starts drawing within the call, before its first wait.
+ */
 async function generatedCover(book: BookMetadata, templates: TemplateSet, covers: CoverCache): Promise<DrawnCover> {
   const key = coverKey(book, templates.sources.cover);
-  const cached = await covers.get(key);
+  const cached = covers.holds(key) ? await covers.get(key) : undefined;
   if (cached) return cached;
-  const { drawCover } = await import('../cover/draw-cover.js');
   const drawn = await drawCover(book, { render: templates.render.cover, file: templates.files.cover });
   await covers.put(key, drawn);
   return drawn;

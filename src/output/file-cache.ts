@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as v from 'valibot';
@@ -23,6 +24,11 @@ export class FileCache {
     const bytes = await readFile(this.#file(key)).catch(() => undefined);
     if (bytes) this.#remember(key, bytes);
     return bytes;
+  }
+
+  /** Whether `key` is kept (in memory, or as a file that may yet fail to read), told without waiting. */
+  holds(key: string): boolean {
+    return this.#memory.has(key) || existsSync(this.#file(key));
   }
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
@@ -66,6 +72,10 @@ export class JsonCache<Schema extends v.GenericSchema> {
     if (bytes === undefined) return undefined;
     const parsed = v.safeParse(this.schema, safeJson(Buffer.from(bytes).toString('utf8')));
     return parsed.success ? parsed.output : undefined;
+  }
+
+  holds(key: string): boolean {
+    return this.#files.holds(key);
   }
 
   put(key: string, value: v.InferInput<Schema>): Promise<void> {

@@ -2,7 +2,7 @@ import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIAGRAM_CACHE_DIR } from '../../src/build.js';
+import { DIAGRAM_CACHE_DIR } from '../../src/output/paths.js';
 import { runCli } from '../helpers/cli.js';
 import { readEpub } from '../helpers/epub.js';
 import { popplerPages } from '../helpers/poppler.js';
