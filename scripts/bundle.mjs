@@ -4,9 +4,21 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { precompiledTemplatesModule } from './precompile-templates.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist');
+
+/** src/render/precompiled.ts, which is empty, becomes galley's templates precompiled. */
+const precompiledTemplates = {
+  name: 'precompiled-templates',
+  setup(bundle) {
+    bundle.onLoad({ filter: /[\\/]src[\\/]render[\\/]precompiled\.ts$/ }, async () => ({
+      contents: await precompiledTemplatesModule(path.join(root, 'templates')),
+      loader: 'js',
+    }));
+  },
+};
 
 await rm(outdir, { recursive: true, force: true });
 await build({
@@ -29,5 +41,6 @@ await build({
   // katex: markdown-it-texmath require()s it only when given no engine, and galley always gives it one.
   // @resvg/resvg-wasm: its WebAssembly file is found beside it, in node_modules.
   external: ['@puppeteer/browsers', 'katex', '@resvg/resvg-wasm'],
+  plugins: [precompiledTemplates],
   logLevel: 'warning',
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { GalleyError } from '../errors.js';
 import { PACKAGE_ROOT } from '../version.js';
+import { PRECOMPILED } from './precompiled.js';
 
 export const BUILTIN_TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
 
@@ -107,7 +108,7 @@ export async function compileTemplates(
 function compile(engine: typeof Handlebars, file: string, source: string): Template {
   let template: HandlebarsTemplateDelegate;
   try {
-    template = engine.compile(source, { strict: false, preventIndent: true });
+    template = precompiled(engine, file, source) ?? engine.compile(source, { strict: false, preventIndent: true });
     template({});
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -115,6 +116,13 @@ function compile(engine: typeof Handlebars, file: string, source: string): Templ
     throw new GalleyError(`template error: ${message.split('\n')[0]}`, { file, line: line ? Number(line) : undefined });
   }
   return (context) => template(context, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+}
+
+/** Galley's own template as the bundle precompiled it, when the file still holds the text it was compiled from. */
+function precompiled(engine: typeof Handlebars, file: string, source: string): HandlebarsTemplateDelegate | undefined {
+  const builtin = path.relative(BUILTIN_TEMPLATES_DIR, file).split(path.sep).join('/');
+  const entry = PRECOMPILED[builtin];
+  return entry?.source === source ? engine.template(entry.spec) : undefined;
 }
 
 async function exists(file: string): Promise<boolean> {
