@@ -29,8 +29,8 @@ export async function warmUp(paths: string[]): Promise<void> {
 }
 
 /**
- * An SVG painted as a PNG: resvg (its WebAssembly build) draws it, and zlib compresses it in
- * Node's thread pool. resvg's memory is freed as soon as the pixels are copied out: the native
+ * An SVG painted as a PNG: resvg (its WebAssembly build) draws it, and zlib compresses it on
+ * this thread. resvg's memory is freed as soon as the pixels are copied out: the native
  * build kept each 16 MB picture until the garbage collector ran, and 10 covers then held 500 MB.
  */
 export async function paintInThisThread(svg: string): Promise<Uint8Array> {

@@ -1,7 +1,5 @@
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
-const deflate = promisify(zlib.deflate);
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const RGBA = 6;
 const NO_FILTER = 0;
@@ -10,22 +8,25 @@ const NO_FILTER = 0;
  * 100 covers took 6 s longer; level 6: 117 KB in 65 ms). Chrome's screenshot was 306 KB.
  */
 const LEVEL = 3;
-/** Row buffers kept for the next cover: 16 MB of new memory costs 4,000 page faults each time (a fifth of a cover's time). */
-const spareRows: Buffer[] = [];
-const SPARES_KEPT = 2;
+/**
+ * The filtered rows of the last cover, kept for the next: 16 MB of new memory costs 4,000 page
+ * faults each time (a fifth of a cover's time). One is enough, since a thread encodes one PNG at a time.
+ */
+let keptRows: Buffer | undefined;
 
 /**
- * A PNG of 8-bit RGBA pixels, with no row filters and Node's zlib, which compresses in its thread
- * pool: for a cover, whose pixels are mostly flat colour, that is quicker than resvg's own encoder
- * (68 ms at 1600 × 2560, on the main thread) and makes a smaller file. The format is the PNG
- * specification's minimum: IHDR, one IDAT, IEND.
+ * A PNG of 8-bit RGBA pixels, with no row filters, compressed by zlib on the calling thread (a
+ * cover's worker): for a cover, whose pixels are mostly flat colour, that is quicker than resvg's
+ * own encoder (68 ms at 1600 × 2560) and makes a smaller file. Deflating in Node's thread pool
+ * instead held a buffer of rows per cover in flight, and each pool thread's allocations. The format
+ * is the PNG specification's minimum: IHDR, one IDAT, IEND.
  */
-export async function encodePng(rgba: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+export function encodePng(rgba: Uint8Array, width: number, height: number): Uint8Array {
   const stride = width * 4;
   if (rgba.byteLength !== stride * height) throw new Error(`encodePng: ${rgba.byteLength} bytes are not ${width} × ${height} RGBA pixels`);
   const size = height * (stride + 1);
-  const spare = spareRows.findIndex((buffer) => buffer.byteLength === size);
-  const rows = spare >= 0 ? spareRows.splice(spare, 1)[0]! : Buffer.allocUnsafe(size);
+  const rows = keptRows?.byteLength === size ? keptRows : Buffer.allocUnsafe(size);
+  keptRows = rows;
   for (let y = 0; y < height; y++) {
     rows[y * (stride + 1)] = NO_FILTER;
     rows.set(rgba.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
@@ -34,9 +35,7 @@ export async function encodePng(rgba: Uint8Array, width: number, height: number)
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, RGBA, 0, 0, 0], 8);
-  const data = await deflate(rows, { level: LEVEL }).finally(() => {
-    if (spareRows.length < SPARES_KEPT) spareRows.push(rows);
-  });
+  const data = zlib.deflateSync(rows, { level: LEVEL });
   return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', data), chunk('IEND', Buffer.alloc(0))]);
 }
 

@@ -27,7 +27,7 @@ describe('encodePng', () => {
     const pixels = new Uint8Array(width * height * 4);
     for (let index = 0; index < pixels.length; index += 4)
       pixels.set([(index * 7) % 256, (index * 13) % 256, (index * 3) % 256, 255], index);
-    const png = Buffer.from(await encodePng(pixels, width, height));
+    const png = Buffer.from(encodePng(pixels, width, height));
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     const found = chunks(png);
     expect(found.map((chunk) => [chunk.type, chunk.crcRight])).toEqual([
@@ -49,6 +49,6 @@ describe('encodePng', () => {
   });
 
   it('refuses pixels that are not width × height RGBA', async () => {
-    await expect(encodePng(new Uint8Array(10), 2, 2)).rejects.toThrow(/10 bytes are not 2 × 2 RGBA pixels/);
+    expect(() => encodePng(new Uint8Array(10), 2, 2)).toThrow(/10 bytes are not 2 × 2 RGBA pixels/);
   });
 });
