@@ -38,11 +38,18 @@ export function fontDirs(): string[] {
   return FONT_PACKAGES.map((font) => fontPackageDir(font.name));
 }
 
+let faceRules: string | undefined;
+
 /**
  * `@font-face` rules for every face, pointing at the WOFF2 files in node_modules. Each subset has
- * its unicode-range, so Chrome loads (and embeds) only the files a document uses.
+ * its unicode-range, so Chrome loads (and embeds) only the files a document uses. Made once per run.
  */
 export function fontFaceCss(): string {
+  faceRules ??= faceRulesOfPackages();
+  return faceRules;
+}
+
+function faceRulesOfPackages(): string {
   return FONT_PACKAGES.flatMap((font) => {
     const dir = fontPackageDir(font.name);
     const subsets = JSON.parse(readFileSync(path.join(dir, 'unicode.json'), 'utf8')) as Record<string, string>;
