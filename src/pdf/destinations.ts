@@ -1,11 +1,12 @@
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef } from 'pdf-lib';
+import { OBJECTS_PER_TICK } from './ticks.js';
 
 /**
  * The page (1 for the first) of each named destination Chrome wrote: one for every element id
  * that a link points at. This is where each heading of a book really landed.
  */
 export async function destinationPages(bytes: Uint8Array): Promise<Map<string, number>> {
-  return destinationPagesOf(await PDFDocument.load(bytes, { updateMetadata: false }));
+  return destinationPagesOf(await PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: OBJECTS_PER_TICK }));
 }
 
 /** destinationPages, of a PDF loaded already. */

@@ -16,6 +16,7 @@ import { renumberStructureIds } from './structure-ids.js';
 import { completeTagging } from './tagging.js';
 import { repairToUnicode } from './to-unicode.js';
 import { xmpPacket } from './xmp.js';
+import { OBJECTS_PER_TICK } from './ticks.js';
 
 export interface FinishSettings {
   /** galley's version, for the Creator. */
@@ -40,7 +41,7 @@ export async function finishPdf(
   doc: DocumentModel,
   settings: FinishSettings,
 ): Promise<{ bytes: Uint8Array; pages: number }> {
-  const pdf = await PDFDocument.load(printed, { updateMetadata: false });
+  const pdf = await PDFDocument.load(printed, { updateMetadata: false, parseSpeed: OBJECTS_PER_TICK });
   settings.inspect?.(pdf);
   await writeDocumentInformation(pdf, doc, settings);
   setOutlineTitles(pdf, settings.headings);
@@ -60,7 +61,7 @@ export async function finishPdf(
     checkFontCoverage(pdf, text, drawsNotdef);
     await addArchivalParts(pdf, JSON.stringify({ sources, metadata: doc.metadata, version: settings.version }));
   }
-  const bytes = await pdf.save({ useObjectStreams: false });
+  const bytes = await pdf.save({ useObjectStreams: false, objectsPerTick: OBJECTS_PER_TICK });
   return { bytes, pages: pdf.getPageCount() };
 }
 

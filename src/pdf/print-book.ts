@@ -11,6 +11,7 @@ import { hyphenateHtml } from './hyphenate.js';
 import { headingTexts } from './outline.js';
 import { createPrintMarkdown } from './print-markup.js';
 import { printContext, printInChrome, renderedFormulas, type PrintedPdf, type PrintSettings } from './print.js';
+import { OBJECTS_PER_TICK } from './ticks.js';
 
 const printMarkdown = createPrintMarkdown();
 
@@ -108,7 +109,7 @@ async function firstPrinting(
   const results = await Promise.all(
     ranges.map(async (range) => {
       const { pdf, refused } = await print(render(undefined, range));
-      const loaded = await PDFDocument.load(pdf, { updateMetadata: false });
+      const loaded = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: OBJECTS_PER_TICK });
       return { pages: loaded.getPageCount(), destinations: destinationPagesOf(loaded), refused };
     }),
   );
