@@ -1,11 +1,19 @@
 import { parentPort } from 'node:worker_threads';
+import { GalleyError } from '../errors.js';
+import { compileTemplate, type Template } from '../render/templates.js';
 import { CoverFaces } from './cover-faces.js';
 import { type CoverBook, layOutCover } from './cover-layout.js';
+import { type CoverDrawing, drawCover } from './draw-cover.js';
 import { paintInThisThread, warmUp } from './paint.js';
 import type { CoverJob, CoverReply } from './workers.js';
 
-/** The worker thread that sets a cover's text and paints its SVG (see workers.ts); its fonts stay open for the run. */
+/**
+ * The worker thread that draws covers (see workers.ts): it sets the text, fills the template,
+ * sanitizes the SVG and paints it. Its fonts, and the templates it compiled, stay for the run.
+ */
 const faces = new CoverFaces();
+const drawing: CoverDrawing = { layOut: (book) => layOutCover(book, faces), paint: paintInThisThread };
+const templates = new Map<string, Template>();
 
 /** Set and painted small when the worker starts, so that the first cover finds its fonts open and resvg's code compiled. */
 const SAMPLE: CoverBook = {
@@ -22,13 +30,29 @@ layOutCover(SAMPLE, faces)
   .then(({ layout }) => warmUp([layout.masthead.d, layout.title.d, layout.standfirst?.d ?? '', layout.footer.byline.d]))
   .catch(() => undefined);
 
+function compiled(file: string, source: string): Template {
+  const key = `${file}\n${source}`;
+  let template = templates.get(key);
+  if (!template) {
+    template = compileTemplate(file, source);
+    templates.set(key, template);
+  }
+  return template;
+}
+
 parentPort?.on('message', (job: CoverJob) => {
-  const done: Promise<CoverReply> =
-    job.kind === 'layout'
-      ? layOutCover(job.book, faces).then((laidOut) => ({ id: job.id, laidOut }))
-      : paintInThisThread(job.svg).then((png) => ({ id: job.id, png }));
-  done.then(
-    (reply) => parentPort?.postMessage(reply, 'png' in reply ? [reply.png.buffer as ArrayBuffer] : []),
-    (error: unknown) => parentPort?.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) }),
+  const drawn = Promise.resolve().then(() => drawCover(job.book, { render: compiled(job.file, job.source), file: job.file }, drawing));
+  drawn.then(
+    (cover) => parentPort?.postMessage({ id: job.id, cover } satisfies CoverReply, [cover.bytes.buffer as ArrayBuffer]),
+    (error: unknown) => parentPort?.postMessage({ id: job.id, ...describe(error) } satisfies CoverReply),
   );
 });
+
+/** An error as it crosses to the main thread: a GalleyError keeps its place, so that it is still one line naming the template. */
+function describe(error: unknown): { error: string; place?: { file?: string; line?: number } } {
+  if (!(error instanceof GalleyError)) return { error: error instanceof Error ? error.message : String(error) };
+  const place: { file?: string; line?: number } = {};
+  if (error.file !== undefined) place.file = error.file;
+  if (error.line !== undefined) place.line = error.line;
+  return { error: error.message, place };
+}

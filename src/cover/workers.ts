@@ -1,17 +1,21 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { GalleyError } from '../errors.js';
+import type { DrawnCover } from './cover-cache.js';
 import type { CoverFaces } from './cover-faces.js';
-import type { CoverBook, LaidOutCover } from './cover-layout.js';
+import type { CoverBook } from './cover-layout.js';
+import type { CoverTemplate } from './draw-cover.js';
 
-export type CoverJob = { id: number; kind: 'layout'; book: CoverBook } | { id: number; kind: 'paint'; svg: string };
-export type CoverReply = { id: number; laidOut: LaidOutCover } | { id: number; png: Uint8Array } | { id: number; error: string };
+export type CoverJob = { id: number; book: CoverBook; file: string; source: string };
+export type CoverReply = { id: number; cover: DrawnCover } | { id: number; error: string; place?: { file?: string; line?: number } };
 
 /**
- * The bundle's worker, beside this code in dist/. From the sources (the tests), covers are set and
- * painted in this thread. Off the main thread, a cover's fonts and resvg load while the document's
- * chapters are rendered, and resvg's painting never holds up the other documents of a batch. One
- * worker is enough: with a second, 100 articles took as long (1.01 ×) and 140 MB more.
+ * The bundle's worker, beside this code in dist/. From the sources (the tests), covers are drawn
+ * in this thread. Off the main thread, a cover's fonts and resvg load while the document's chapters
+ * are rendered, and its drawing (setting the text, filling the template, sanitizing and painting the
+ * SVG) never holds up the other documents of a batch. One worker is enough: with a second, 100
+ * articles took as long (1.01 ×) and 140 MB more.
  */
 const WORKER_FILE = fileURLToPath(new URL('./cover-worker.js', import.meta.url));
 const HAS_WORKER = existsSync(WORKER_FILE);
@@ -25,30 +29,29 @@ export function startCoverWorker(): void {
   if (HAS_WORKER) coverWorker();
 }
 
-/** The cover's text set in galley's fonts, and what had to be cut; started at once, in the worker when there is one. */
-export function coverLayout(book: CoverBook): Promise<LaidOutCover> {
+/** A cover drawn from `template` (whose text is `source`), in the worker when there is one; started at once. */
+export function drawCoverOffThread(book: CoverBook, template: CoverTemplate & { source: string }): Promise<DrawnCover> {
   const { title, standfirst, authors, date, dateText, publisher, lang, dir } = book;
   const shown: CoverBook = { title, standfirst, authors, date, dateText, publisher, lang, dir };
-  if (!HAS_WORKER) return layOutHere(shown);
-  return send({ id: nextId++, kind: 'layout', book: shown }).then((reply) => ('laidOut' in reply ? reply.laidOut : unexpected(reply)));
-}
-
-/** An SVG painted as a PNG, in the worker when there is one. */
-export function coverPng(svg: string): Promise<Uint8Array> {
-  if (!HAS_WORKER) return import('./paint.js').then(({ paintInThisThread }) => paintInThisThread(svg));
-  return send({ id: nextId++, kind: 'paint', svg }).then((reply) => ('png' in reply ? new Uint8Array(reply.png) : unexpected(reply)));
+  if (!HAS_WORKER) return drawHere(shown, template);
+  return send({ id: nextId++, book: shown, file: template.file, source: template.source }).then((reply) => {
+    if ('cover' in reply) return { bytes: new Uint8Array(reply.cover.bytes), warnings: reply.cover.warnings };
+    throw reply.place ? new GalleyError(reply.error, reply.place) : new Error(reply.error);
+  });
 }
 
 let facesHere: CoverFaces | undefined;
 
-async function layOutHere(book: CoverBook): Promise<LaidOutCover> {
-  const [{ CoverFaces }, { layOutCover }] = await Promise.all([import('./cover-faces.js'), import('./cover-layout.js')]);
+async function drawHere(book: CoverBook, template: CoverTemplate): Promise<DrawnCover> {
+  const [{ CoverFaces }, { layOutCover }, { paintInThisThread }, { drawCover }] = await Promise.all([
+    import('./cover-faces.js'),
+    import('./cover-layout.js'),
+    import('./paint.js'),
+    import('./draw-cover.js'),
+  ]);
   facesHere ??= new CoverFaces();
-  return layOutCover(book, facesHere);
-}
-
-function unexpected(reply: CoverReply): never {
-  throw new Error('error' in reply ? reply.error : 'the cover worker gave another reply');
+  const faces = facesHere;
+  return drawCover(book, template, { layOut: (shown) => layOutCover(shown, faces), paint: paintInThisThread });
 }
 
 function send(job: CoverJob): Promise<CoverReply> {
@@ -67,8 +70,7 @@ function coverWorker(): Worker {
     const caller = waiting.get(reply.id);
     waiting.delete(reply.id);
     if (waiting.size === 0) started.unref();
-    if ('error' in reply) caller?.reject(new Error(reply.error));
-    else caller?.resolve(reply);
+    caller?.resolve(reply);
   });
   started.on('error', (error) => stopped(error));
   started.on('exit', () => stopped(new Error('the cover worker stopped')));

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type CoverCache, coverKey, type DrawnCover } from '../cover/cover-cache.js';
-import { drawCover } from '../cover/draw-cover.js';
+import { drawCoverOffThread } from '../cover/workers.js';
 import type { DocumentModel, Notice } from '../document/model.js';
 import type { TemplateSet } from '../render/templates.js';
 import type { BookMetadata } from './book-metadata.js';
@@ -47,7 +47,11 @@ async function generatedCover(book: BookMetadata, templates: TemplateSet, covers
   const key = coverKey(book, templates.sources.cover);
   const cached = covers.holds(key) ? await covers.get(key) : undefined;
   if (cached) return cached;
-  const drawn = await drawCover(book, { render: templates.render.cover, file: templates.files.cover });
+  const drawn = await drawCoverOffThread(book, {
+    render: templates.render.cover,
+    file: templates.files.cover,
+    source: templates.sources.cover,
+  });
   await covers.put(key, drawn);
   return drawn;
 }

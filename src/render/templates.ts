@@ -105,6 +105,11 @@ export async function compileTemplates(
   return { render, files, sources };
 }
 
+/** One template compiled from its text, as compileTemplates would (for a thread of its own). */
+export function compileTemplate(file: string, source: string): Template {
+  return compile(createEngine(), file, source);
+}
+
 function compile(engine: typeof Handlebars, file: string, source: string): Template {
   let template: HandlebarsTemplateDelegate;
   try {

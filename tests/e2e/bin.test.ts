@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -87,6 +87,26 @@ describe('the galley bin (the bundle)', () => {
     const drawn = await galley('build', diagram, '--out', out, '--format', 'epub', '--browser', nowhere);
     expect(drawn.code).toBe(1);
     expect(drawn.stderr.trim().split('\n')).toEqual([`${diagram}: --browser ${nowhere}: no browser there (not an executable file)`]);
+  });
+
+  it("draws covers in its worker, whose problems are still one line naming the cover's template", async () => {
+    const templates = path.join(dir, 'cover-templates');
+    await mkdir(templates, { recursive: true });
+    const source = readFileSync(path.resolve('templates/cover.svg'), 'utf8');
+    await writeFile(path.join(templates, 'cover.svg'), source.replace('</svg>', '<image href="https://example.com/x.png"/></svg>'));
+    const article = path.resolve('content/beyond-utopia.md');
+    const warned = await galley('build', article, '--out', 'warned-out', '--format', 'epub', '--templates', templates);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toContain('warning: cover.svg: removed the reference href="https://example.com/x.png" of <image>');
+    const epub = await readEpub(path.join(dir, 'warned-out', 'beyond-utopia.epub'));
+    expect(pngSize(epub.bytes.get('OEBPS/images/cover.png')!)).toEqual({ width: 1600, height: 2560 });
+
+    await writeFile(path.join(templates, 'cover.svg'), source.replace('</svg>', '<rect></svg>'));
+    const broken = await galley('build', article, '--out', 'broken-out', '--format', 'epub', '--templates', templates);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^${path.join(templates, 'cover.svg')}(:\\d+)?: the cover template does not make an SVG`)),
+    ]);
   });
 
   it('reports a bad document in one line and exits 1', async () => {
