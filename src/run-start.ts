@@ -24,7 +24,10 @@ export interface RunStart {
   session: BrowserPool | { problem: unknown };
 }
 
-/** Finds the documents, and starts the browser at once when one of them will be printed whatever its inputs. */
+/**
+ * Finds the documents, and when one of them will be built whatever its inputs, starts at once what
+ * it needs: the browser for a PDF, and the cover worker for EPUBs whose covers are not kept.
+ */
 export async function startRun(options: BuildOptions): Promise<RunStart> {
   const { files, errors } = await collectSources(options.paths);
   const chosen = inShard(files, options.shard);
@@ -32,10 +35,13 @@ export async function startRun(options: BuildOptions): Promise<RunStart> {
   try {
     const session = await openSession(options);
     // Only the PDF is sure to need the browser: an EPUB needs it only for diagrams, started when found.
-    const certain = options.formats.includes('pdf') && (await certainToBuild(chosen, options.outDir, options.force));
-    mark(certain ? 'a build is certain: the browser starts' : 'no build is certain yet');
-    if (certain) await session.warmUpFirst();
-    if (await coversCertain(chosen, options)) startCoverWorker();
+    const printing = options.formats.includes('pdf');
+    const drawingCovers = options.formats.includes('epub') && !existsSync(path.join(options.outDir, COVER_CACHE_DIR));
+    const certain = (printing || drawingCovers) && (await certainToBuild(chosen, options.outDir, options.force));
+    mark(certain ? 'a build is certain' : 'no build is certain yet');
+    if (certain && printing) await session.warmUpFirst();
+    // An EPUB into a folder that keeps no covers draws every cover: its worker starts now.
+    if (certain && drawingCovers) startCoverWorker();
     return { files, chosen, errors, session };
   } catch (problem) {
     return { files, chosen, errors, session: { problem } };
@@ -56,12 +62,6 @@ export async function openSession(options: BuildOptions): Promise<BrowserPool> {
   const find = () => findBrowser(options.browserPath);
   const executablePath = options.formats.includes('pdf') ? await find() : find;
   return new BrowserPool([{ session: session({ executablePath }), endpoint: undefined }]);
-}
-
-/** True when EPUB covers will be drawn: a first build of EPUBs into a folder that keeps no covers. */
-async function coversCertain(files: string[], options: BuildOptions): Promise<boolean> {
-  if (!options.formats.includes('epub') || existsSync(path.join(options.outDir, COVER_CACHE_DIR))) return false;
-  return certainToBuild(files, options.outDir, options.force);
 }
 
 /** True when a document will be built whatever its inputs (--force, or no manifest yet): the browser can start at once. */

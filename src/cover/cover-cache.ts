@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as v from 'valibot';
 import { JsonCache } from '../output/file-cache.js';
 import { GALLEY_VERSION } from '../version.js';
+import { coverFields } from './cover-fields.js';
 import type { CoverBook } from './cover-layout.js';
 
 const CachedCoverSchema = v.object({
@@ -35,10 +36,8 @@ const DRAWN_BY = [
 
 /** The key of a generated cover: all it shows, its template, and what draws it. The fonts a machine falls back on are not in it. */
 export function coverKey(book: CoverBook, templateSource: string): string {
-  const { title, standfirst, authors, date, dateText, publisher, lang, dir } = book;
-  const shown = { title, standfirst, authors, date, dateText, publisher, lang, dir };
   return createHash('sha256')
-    .update(JSON.stringify([GALLEY_VERSION, DRAWN_BY, shown, templateSource]))
+    .update(JSON.stringify([GALLEY_VERSION, DRAWN_BY, coverFields(book), templateSource]))
     .digest('hex');
 }
 

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { GalleyError } from '../errors.js';
 import type { DrawnCover } from './cover-cache.js';
 import type { CoverFaces } from './cover-faces.js';
+import { coverFields } from './cover-fields.js';
 import type { CoverBook } from './cover-layout.js';
 import type { CoverTemplate } from './draw-cover.js';
 
@@ -31,8 +32,7 @@ export function startCoverWorker(): void {
 
 /** A cover drawn from `template` (whose text is `source`), in the worker when there is one; started at once. */
 export function drawCoverOffThread(book: CoverBook, template: CoverTemplate & { source: string }): Promise<DrawnCover> {
-  const { title, standfirst, authors, date, dateText, publisher, lang, dir } = book;
-  const shown: CoverBook = { title, standfirst, authors, date, dateText, publisher, lang, dir };
+  const shown = coverFields(book);
   if (!HAS_WORKER) return drawHere(shown, template);
   return send({ id: nextId++, book: shown, file: template.file, source: template.source }).then((reply) => {
     if ('cover' in reply) return { bytes: new Uint8Array(reply.cover.bytes), warnings: reply.cover.warnings };
