@@ -23,7 +23,8 @@ function secondsPass(seconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 }
 
-describe('a signal to galley, and to galley alone (the compiled bin)', () => {
+// Each run has its own TMPDIR and output folder, so the four run at once: most of a test is the settling wait.
+describe.concurrent('a signal to galley, and to galley alone (the compiled bin)', () => {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL'] as const) {
     it(`${signal}: no Chrome is left running, and no temporary folder is left behind`, { timeout: 60_000 }, async () => {
       // Its own TMPDIR, so that what it leaves there is its own, whatever else runs.
