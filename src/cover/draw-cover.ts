@@ -3,7 +3,9 @@ import { sanitizeSvg } from '../document/svg.js';
 import { GalleyError } from '../errors.js';
 import type { Template } from '../render/templates.js';
 import type { DrawnCover } from './cover-cache.js';
-import type { CoverBook, LaidOutCover } from './cover-layout.js';
+import type { CoverFaces } from './cover-faces.js';
+import { type CoverBook, layOutCover } from './cover-layout.js';
+import { paintInThisThread } from './paint.js';
 
 export interface CoverTemplate {
   render: Template;
@@ -11,21 +13,15 @@ export interface CoverTemplate {
   file: string;
 }
 
-/** What draws a cover: its text set in galley's fonts, and an SVG painted as a PNG. */
-export interface CoverDrawing {
-  layOut: (book: CoverBook) => Promise<LaidOutCover>;
-  paint: (svg: string) => Promise<Uint8Array>;
-}
-
 /**
  * Draws the cover from `cover.svg` without a browser: galley sets the text in its own fonts as
  * path data, the template places it, and resvg paints the SVG as a PNG. The SVG is sanitized first:
  * nothing is loaded from outside it.
  */
-export async function drawCover(book: CoverBook, template: CoverTemplate, drawing: CoverDrawing): Promise<DrawnCover> {
-  const { layout, warnings } = await drawing.layOut(book);
+export async function drawCover(book: CoverBook, template: CoverTemplate, faces: CoverFaces): Promise<DrawnCover> {
+  const { layout, warnings } = await layOutCover(book, faces);
   const svg = sanitized(fill(template, layout), template.file);
-  const bytes = await paint(drawing, svg.text, template.file);
+  const bytes = await paint(svg.text, template.file);
   const name = path.basename(template.file);
   const notDrawn = /<text[\s>]/.test(svg.text.replace(/<!--[\s\S]*?-->/g, ''))
     ? [`${name}: its <text> is not drawn: galley sets the cover's words (use the blocks' d)`]
@@ -53,9 +49,9 @@ function sanitized(svg: string, file: string): { text: string; warnings: string[
   }
 }
 
-async function paint(drawing: CoverDrawing, svg: string, file: string): Promise<Uint8Array> {
+async function paint(svg: string, file: string): Promise<Uint8Array> {
   try {
-    return await drawing.paint(svg);
+    return await paintInThisThread(svg);
   } catch (error) {
     throw new GalleyError(
       `the cover template makes an SVG that resvg cannot draw: ${error instanceof Error ? error.message : String(error)}`,

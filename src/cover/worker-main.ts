@@ -3,8 +3,8 @@ import { GalleyError } from '../errors.js';
 import { compileTemplate, type Template } from '../render/templates.js';
 import { CoverFaces } from './cover-faces.js';
 import { type CoverBook, layOutCover } from './cover-layout.js';
-import { type CoverDrawing, drawCover } from './draw-cover.js';
-import { paintInThisThread, warmUp } from './paint.js';
+import { drawCover } from './draw-cover.js';
+import { warmUp } from './paint.js';
 import type { CoverJob, CoverReply } from './workers.js';
 
 /**
@@ -12,7 +12,6 @@ import type { CoverJob, CoverReply } from './workers.js';
  * sanitizes the SVG and paints it. Its fonts, and the templates it compiled, stay for the run.
  */
 const faces = new CoverFaces();
-const drawing: CoverDrawing = { layOut: (book) => layOutCover(book, faces), paint: paintInThisThread };
 const templates = new Map<string, Template>();
 
 /** Set and painted small when the worker starts, so that the first cover finds its fonts open and resvg's code compiled. */
@@ -41,7 +40,7 @@ function compiled(file: string, source: string): Template {
 }
 
 parentPort?.on('message', (job: CoverJob) => {
-  const drawn = Promise.resolve().then(() => drawCover(job.book, { render: compiled(job.file, job.source), file: job.file }, drawing));
+  const drawn = Promise.resolve().then(() => drawCover(job.book, { render: compiled(job.file, job.source), file: job.file }, faces));
   drawn.then(
     (cover) => parentPort?.postMessage({ id: job.id, cover } satisfies CoverReply, [cover.bytes.buffer as ArrayBuffer]),
     (error: unknown) => parentPort?.postMessage({ id: job.id, ...describe(error) } satisfies CoverReply),

@@ -43,15 +43,9 @@ export function drawCoverOffThread(book: CoverBook, template: CoverTemplate & { 
 let facesHere: CoverFaces | undefined;
 
 async function drawHere(book: CoverBook, template: CoverTemplate): Promise<DrawnCover> {
-  const [{ CoverFaces }, { layOutCover }, { paintInThisThread }, { drawCover }] = await Promise.all([
-    import('./cover-faces.js'),
-    import('./cover-layout.js'),
-    import('./paint.js'),
-    import('./draw-cover.js'),
-  ]);
+  const [{ CoverFaces }, { drawCover }] = await Promise.all([import('./cover-faces.js'), import('./draw-cover.js')]);
   facesHere ??= new CoverFaces();
-  const faces = facesHere;
-  return drawCover(book, template, { layOut: (shown) => layOutCover(shown, faces), paint: paintInThisThread });
+  return drawCover(book, template, facesHere);
 }
 
 function send(job: CoverJob): Promise<CoverReply> {
