@@ -6,7 +6,8 @@ import { encodePng } from './png.js';
 /** resvg's WebAssembly, compiled once per thread. */
 let resvgReady: Promise<void> | undefined;
 
-function resvg(): Promise<void> {
+/** resvg, ready to use: its WebAssembly can be set up only once, so every user in a thread waits on this. */
+export function resvg(): Promise<void> {
   resvgReady ??= readFile(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm')).then((wasm) => initWasm(wasm));
   return resvgReady;
 }

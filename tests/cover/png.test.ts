@@ -1,8 +1,7 @@
 import zlib from 'node:zlib';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { initWasm, Resvg } from '@resvg/resvg-wasm';
+import { Resvg } from '@resvg/resvg-wasm';
 import { describe, expect, it } from 'vitest';
+import { resvg } from '../../src/cover/paint.js';
 import { encodePng } from '../../src/cover/png.js';
 
 /** The chunks of a PNG file, each with whether its CRC is right. */
@@ -43,7 +42,7 @@ describe('encodePng', () => {
     ]);
     // resvg decodes it, as an image of an SVG drawn at its own size.
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><image width="${width}" height="${height}" href="data:image/png;base64,${png.toString('base64')}"/></svg>`;
-    await initWasm(await readFile(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm')));
+    await resvg();
     const decoded = new Resvg(svg, { font: { fontBuffers: [] } }).render().pixels;
     expect(new Uint8Array(decoded)).toEqual(pixels);
   });
