@@ -7,6 +7,8 @@ import { documentName } from './document/names.js';
 import { diagramFences } from './document/diagrams.js';
 import type { DocumentModel, Notice } from './document/model.js';
 import { CoverCache } from './cover/cover-cache.js';
+import { bookMetadata } from './epub/book-metadata.js';
+import { makeCover } from './epub/cover.js';
 import type { DiagramCache } from './diagrams/diagram-cache.js';
 import { describeError, GalleyError } from './errors.js';
 import { RemoteImageCache } from './net/remote-images.js';
@@ -34,7 +36,7 @@ import type { BrowserSession, PageSource } from './browser/session.js';
 import { compileTemplates, loadTemplates, templateFiles, templatesFor, type TemplateSet } from './render/templates.js';
 import type { BuildSummary, DocumentResult, Reporter } from './report/reporter.js';
 import { certainToBuild, openSession, type RunStart, startRun } from './run-start.js';
-import { mark } from './report/trace.js';
+import { mark, traced } from './report/trace.js';
 import { GALLEY_VERSION } from './version.js';
 
 export type { BuildSummary, DocumentResult } from './report/reporter.js';
@@ -324,11 +326,19 @@ export class Builder {
     pages: PageSource,
   ): Promise<{ pending: PendingOutput[]; records: OutputRecord[]; warnings: string[] }> {
     const formats = this.options.formats;
+    // The cover first: one not drawn before is set and painted in its worker while the diagrams are
+    // drawn, the EPUB's modules load and its chapters are rendered here. It is asked for before
+    // anything else is loaded: loading a module holds this thread, and the worker would wait.
+    const templates = await this.#compiledTemplates();
+    const cover = formats.includes('epub')
+      ? traced(`${doc.name}: cover`, makeCover(doc, bookMetadata(doc), templates, this.#coverCache()))
+      : undefined;
+    cover?.catch(() => undefined);
     doc.warnings.push(...(await this.#drawDiagrams(doc, pages)));
-    const [{ printPdf, buildEpub }, templates] = await Promise.all([outputModules(formats), this.#compiledTemplates()]);
+    const { printPdf, buildEpub } = await outputModules(formats);
     const [pdf, epub] = await Promise.all([
       printPdf?.(pages, doc, templates, { paper: settings.paper, version: GALLEY_VERSION, standard: this.options.pdfStandard }),
-      buildEpub?.(doc, templates, { covers: this.#coverCache(), splitLevel: settings.splitLevel }),
+      cover && buildEpub?.(doc, templates, { cover, splitLevel: settings.splitLevel }),
     ]);
     const pending: PendingOutput[] = [];
     const records: OutputRecord[] = [];

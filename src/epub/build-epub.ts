@@ -6,16 +6,15 @@ import type { TemplateSet } from '../render/templates.js';
 import { accessibilityMetadata, everyImageDescribed, mayAnimate, type BookFeatures } from './accessibility.js';
 import { bookMetadata, type BookMetadata } from './book-metadata.js';
 import { chapterHref, planChapters, tocTree, type PlannedChapter } from './chapters.js';
-import type { CoverCache } from '../cover/cover-cache.js';
-import { imageExtension, makeCover, type CoverImage } from './cover.js';
+import { imageExtension, type CoverImage } from './cover.js';
 import { renderChapterBodies } from './ebook-markup.js';
 import { traced } from '../report/trace.js';
 import { restoreDroppedAttributes } from './restore-attributes.js';
 import { unescapeCharacterReferences } from './xml-text.js';
 
 export interface EpubSettings {
-  /** The covers drawn already: the EPUB needs no browser. */
-  covers: CoverCache;
+  /** The cover, started before the EPUB's modules were loaded (makeCover). */
+  cover: Promise<CoverImage>;
   /** A chapter starts at each heading of this level or above. */
   splitLevel: number;
 }
@@ -38,9 +37,6 @@ const TITLE_PAGE = { id: 'title-page', href: 'title-page.xhtml' };
 /** Cover, title page, then one chapter per section, rendered through galley's templates and packed by epub-gen-memory. */
 export async function buildEpub(doc: DocumentModel, templates: TemplateSet, settings: EpubSettings): Promise<BuiltEpub> {
   const book = bookMetadata(doc);
-  // Started first: a cover not drawn before is set and painted in a worker while the chapters are rendered here.
-  const covered = traced(`${doc.name}: cover`, makeCover(doc, book, templates, settings.covers));
-  covered.catch(() => undefined);
   const planned = planChapters(doc, settings.splitLevel);
   const bodies = renderChapterBodies(
     doc,
@@ -48,7 +44,7 @@ export async function buildEpub(doc: DocumentModel, templates: TemplateSet, sett
     chapterHref,
   );
   const chapters: Chapter[] = planned.map((chapter, index) => ({ title: chapter.title, content: bodies[index]!, filename: chapter.href }));
-  const cover = await covered;
+  const cover = await settings.cover;
   const epub = new GalleyEpub(doc, book, planned, chapters, cover, templates);
   const bytes = await traced(`${doc.name}: EPUB packed`, epub.genEpub());
   return { bytes, chapters: planned.length, warnings: cover.warnings };
