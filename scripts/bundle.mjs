@@ -21,18 +21,22 @@ const precompiledTemplates = {
 };
 
 /**
- * Two decompressors written in JavaScript give way to Node's zlib (src/cover/native-zlib/): the
- * cover's fonts are WOFF2 (brotli) and its line breaking and shaping load DEFLATE-compressed
- * Unicode tables. In the worker, opening the article cover's faces and tables took
- * 16–36 ms of CPU instead of 149–173 ms (3 profiles each).
+ * Compression written in JavaScript gives way to Node's zlib (src/native-zlib/), behind the same
+ * contracts: the cover's fonts are WOFF2 (brotli, fontkit) and its line breaking and shaping load
+ * DEFLATE-compressed Unicode tables (tiny-inflate); jszip deflates the EPUB's entries and pdf-lib the
+ * PDF's streams (pako), and jszip checksums each entry. In the worker, opening the article cover's
+ * faces and tables took 16–36 ms of CPU instead of 149–173 ms (3 profiles each).
  */
 const nativeZlib = {
   name: 'native-zlib',
   setup(bundle) {
-    const shims = { 'tiny-inflate': 'tiny-inflate.cjs', 'brotli/decompress.js': 'brotli-decompress.cjs' };
-    bundle.onResolve({ filter: /^(tiny-inflate|brotli\/decompress\.js)$/ }, (args) => ({
-      path: path.join(root, 'src', 'cover', 'native-zlib', shims[args.path]),
-    }));
+    const shim = (file) => ({ path: path.join(root, 'src', 'native-zlib', file) });
+    bundle.onResolve({ filter: /^tiny-inflate$/ }, () => shim('tiny-inflate.cjs'));
+    bundle.onResolve({ filter: /^brotli\/decompress\.js$/ }, () => shim('brotli-decompress.cjs'));
+    bundle.onResolve({ filter: /^pako$/ }, () => shim('pako.cjs'));
+    bundle.onResolve({ filter: /^\.\.?\/crc32$/ }, (args) =>
+      args.importer.includes(`${path.sep}jszip${path.sep}`) ? shim('jszip-crc32.cjs') : undefined,
+    );
   },
 };
 
@@ -50,7 +54,9 @@ const epubWithoutReplacedParts = {
       args.importer.includes(`${path.sep}epub-gen-memory${path.sep}`) ? { path: notBundled } : undefined,
     );
     bundle.onResolve({ filter: /^\.\/predicates$/ }, (args) =>
-      args.importer.includes(`${path.sep}epub-gen-memory${path.sep}`) ? { path: path.join(args.resolveDir, 'predicates-nop.js') } : undefined,
+      args.importer.includes(`${path.sep}epub-gen-memory${path.sep}`)
+        ? { path: path.join(args.resolveDir, 'predicates-nop.js') }
+        : undefined,
     );
   },
 };

@@ -12,6 +12,7 @@ import { makeCover } from '../../src/epub/cover.js';
 import { loadTemplates } from '../../src/render/templates.js';
 import { ace, epubcheck, packageOf, pngSize, readEpub } from '../helpers/epub.js';
 import { readPdf } from '../helpers/pdf.js';
+import { verapdf } from '../helpers/validators.js';
 
 const BIN = path.resolve('bin/galley.js');
 const run = promisify(execFile);
@@ -51,6 +52,9 @@ describe('the galley bin (the bundle)', () => {
     expect(pdf.pages[0]).toContain('Documentary reveals perilous');
     expect(pdf.fonts.every((font) => font.embedded)).toBe(true);
     expect(pdf.fonts.map((font) => font.name).join(' ')).toMatch(/SourceSerif4/);
+    // The bundle's pdf-lib deflates with Node's zlib (scripts/bundle.mjs): still PDF/A and PDF/UA.
+    expect((await verapdf(path.join(out, 'beyond-utopia.pdf'), '3a')).compliant).toBe(true);
+    expect((await verapdf(path.join(out, 'beyond-utopia.pdf'), 'ua1')).compliant).toBe(true);
 
     const epub = await readEpub(path.join(out, 'beyond-utopia.epub'));
     const cover = packageOf(epub).manifest.find((item) => item.properties === 'cover-image')!;

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 const require = createRequire(import.meta.url);
 type Inflate = (source: Uint8Array, dest: Uint8Array) => Uint8Array;
 type Decompress = (buffer: Uint8Array, outSize?: number) => Uint8Array;
-const nativeInflate = require('../../src/cover/native-zlib/tiny-inflate.cjs') as Inflate;
-const nativeBrotli = require('../../src/cover/native-zlib/brotli-decompress.cjs') as Decompress;
+const nativeInflate = require('../../src/native-zlib/tiny-inflate.cjs') as Inflate;
+const nativeBrotli = require('../../src/native-zlib/brotli-decompress.cjs') as Decompress;
 const tinyInflate = require('tiny-inflate') as Inflate;
 const jsBrotli = require('brotli/decompress.js') as Decompress;
 
