@@ -158,7 +158,7 @@ export async function launchBrowser(executablePath: string, folder: RunFolder, l
   spawned();
   try {
     const [puppeteer, { PipeTransport }] = await Promise.race([
-      Promise.all([import('puppeteer-core'), import('puppeteer-core/internal/node/PipeTransport.js')]),
+      Promise.all([puppeteerConnect(), import('puppeteer-core/internal/node/PipeTransport.js')]),
       ended,
     ]);
     const transport = new PipeTransport(child.stdio[3] as Writable, child.stdio[4] as Readable);
@@ -172,8 +172,19 @@ export async function launchBrowser(executablePath: string, folder: RunFolder, l
 }
 
 export async function connectBrowser(wsEndpoint: string): Promise<Browser> {
-  const puppeteer = await import('puppeteer-core');
+  const puppeteer = await puppeteerConnect();
   return puppeteer.connect(connectOptions(wsEndpoint));
+}
+
+/**
+ * puppeteer without its launchers: galley starts Chrome itself and only connects. puppeteer-core's
+ * main entry loads @puppeteer/browsers (with semver, proxy-agent and more) for its launchers, 75–130
+ * ms of the main thread at every start; its entry for browsers connects the same way, over the
+ * transport given, or Node's WebSocket for --browser-ws.
+ */
+async function puppeteerConnect(): Promise<Pick<typeof import('puppeteer-core'), 'connect'>> {
+  // The same classes at run time; puppeteer's types declare its internal modules apart from its main entry.
+  return (await import('puppeteer-core/internal/puppeteer-core-browser.js')) as unknown as Pick<typeof import('puppeteer-core'), 'connect'>;
 }
 
 /**
