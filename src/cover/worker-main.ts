@@ -25,7 +25,8 @@ const SAMPLE: CoverBook = {
   dir: 'ltr',
 };
 
-layOutCover(SAMPLE, faces)
+/** Settled once the sample is painted (worker-start.ts makes the code cache then). */
+export const warmedUp = layOutCover(SAMPLE, faces)
   .then(({ layout }) => warmUp([layout.masthead.d, layout.title.d, layout.standfirst?.d ?? '', layout.footer.byline.d]))
   .catch(() => undefined);
 

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileWithCache } from '../../src/cover/code-cache.js';
 import { CoverCache } from '../../src/cover/cover-cache.js';
 import { loadDocument } from '../../src/document/load.js';
 import { bookMetadata } from '../../src/epub/book-metadata.js';
@@ -120,6 +121,11 @@ describe('the galley bin (the bundle)', () => {
     expect(broken.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(new RegExp(`^${path.join(templates, 'cover.svg')}(:\\d+)?: the cover template does not make an SVG`)),
     ]);
+  });
+
+  it('runs its cover worker from a code cache that this Node accepts, made by the build', () => {
+    const { cacheUsed } = compileWithCache(path.resolve('dist/cover-worker.cjs'));
+    expect(cacheUsed).toBe(true);
   });
 
   it('reports a bad document in one line and exits 1', async () => {
