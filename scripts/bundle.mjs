@@ -62,18 +62,18 @@ const epubWithoutReplacedParts = {
   },
 };
 
+/** What both builds share: galley and its packages for Node 20, with source maps. */
+const forNode = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+
 await rm(outdir, { recursive: true, force: true });
 await build({
+  ...forNode,
   // Covers are set and painted in worker threads: an entry point of their own, dist/cover-worker.js.
   entryPoints: { cli: path.join(root, 'src', 'cli.ts'), 'cover-worker': path.join(root, 'src', 'cover', 'worker-start.ts') },
   outdir,
-  bundle: true,
   // Lazily imported parts (the browser, the EPUB maker, pdf-lib) stay in chunks of their own.
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
   // The CommonJS packages in the bundle call require() for Node's own modules.
   banner: {
     js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);",
@@ -84,26 +84,21 @@ await build({
   // @resvg/resvg-wasm: its WebAssembly file is found beside it, in node_modules.
   external: ['@puppeteer/browsers', 'katex', '@resvg/resvg-wasm'],
   plugins: [precompiledTemplates, nativeZlib, epubWithoutReplacedParts],
-  logLevel: 'warning',
 });
 
 // The cover worker's code, as one CommonJS script that worker-start.ts runs through V8's code
 // cache; the cache is made here, by running it once to its warm-up. Its first cover came 42 ms
 // sooner (555 against 596 ms, 4 runs each).
 await build({
+  ...forNode,
   entryPoints: [path.join(root, 'src', 'cover', 'worker-main.ts')],
   outfile: path.join(outdir, 'cover-worker.cjs'),
-  bundle: true,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
   // Paths found from the module's own URL (fonts, templates, resvg's WebAssembly) are found from this file's.
   define: { 'import.meta.url': '__coverWorkerUrl' },
   banner: { js: "const __coverWorkerUrl = require('node:url').pathToFileURL(__filename).href;" },
   external: ['@resvg/resvg-wasm'],
   plugins: [precompiledTemplates, nativeZlib],
-  logLevel: 'warning',
 });
 execFileSync(process.execPath, [path.join(outdir, 'cover-worker.js')], {
   env: { ...process.env, GALLEY_MAKE_CODE_CACHE: '1' },

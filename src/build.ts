@@ -330,15 +330,14 @@ export class Builder {
     // drawn, the EPUB's modules load and its chapters are rendered here. It is asked for before
     // anything else is loaded: loading a module holds this thread, and the worker would wait.
     const templates = await this.#compiledTemplates();
-    const cover = formats.includes('epub')
-      ? traced(`${doc.name}: cover`, makeCover(doc, bookMetadata(doc), templates, this.#coverCache()))
-      : undefined;
+    const book = formats.includes('epub') ? bookMetadata(doc) : undefined;
+    const cover = book && traced(`${doc.name}: cover`, makeCover(doc, book, templates, this.#coverCache()));
     cover?.catch(() => undefined);
     doc.warnings.push(...(await this.#drawDiagrams(doc, pages)));
     const { printPdf, buildEpub } = await outputModules(formats);
     const [pdf, epub] = await Promise.all([
       printPdf?.(pages, doc, templates, { paper: settings.paper, version: GALLEY_VERSION, standard: this.options.pdfStandard }),
-      cover && buildEpub?.(doc, templates, { cover, splitLevel: settings.splitLevel }),
+      book && cover && buildEpub?.(doc, templates, { book, cover, splitLevel: settings.splitLevel }),
     ]);
     const pending: PendingOutput[] = [];
     const records: OutputRecord[] = [];

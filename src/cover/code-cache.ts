@@ -6,11 +6,11 @@ import vm from 'node:vm';
  * Node accepts, wrapped as Node wraps a module. Node 20 offers code caching for scripts, not for
  * ES modules.
  */
-export function compileWithCache(file: string): { script: vm.Script; run: vm.Script['runInThisContext']; cacheUsed: boolean } {
+export function compileWithCache(file: string): { script: vm.Script; cacheUsed: boolean } {
   const cachedData = readIfThere(`${file}.cache`);
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
   const script = new vm.Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
-  return { script, run: script.runInThisContext.bind(script), cacheUsed: cachedData !== undefined && !script.cachedDataRejected };
+  return { script, cacheUsed: cachedData !== undefined && !script.cachedDataRejected };
 }
 
 function readIfThere(file: string): Buffer | undefined {

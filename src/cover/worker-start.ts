@@ -11,9 +11,9 @@ import { compileWithCache } from './code-cache.js';
  * cover runs, compiled. A cache this Node's V8 refuses is ignored, and the code is compiled as usual.
  */
 const code = fileURLToPath(new URL('./cover-worker.cjs', import.meta.url));
-const { script, run } = compileWithCache(code);
+const { script } = compileWithCache(code);
 const loaded = { exports: {} as { warmedUp?: Promise<unknown> } };
-run()(loaded.exports, createRequire(code), loaded, code, path.dirname(code));
+script.runInThisContext()(loaded.exports, createRequire(code), loaded, code, path.dirname(code));
 
 // scripts/bundle.mjs runs this file once, outside a worker, to make the cache.
 if (process.env.GALLEY_MAKE_CODE_CACHE === '1')

@@ -4,7 +4,7 @@ import type { DocumentModel, Notice } from '../document/model.js';
 import { GalleyError } from '../errors.js';
 import type { TemplateSet } from '../render/templates.js';
 import { accessibilityMetadata, everyImageDescribed, mayAnimate, type BookFeatures } from './accessibility.js';
-import { bookMetadata, type BookMetadata } from './book-metadata.js';
+import type { BookMetadata } from './book-metadata.js';
 import { chapterHref, planChapters, tocTree, type PlannedChapter } from './chapters.js';
 import { imageExtension, type CoverImage } from './cover.js';
 import { renderChapterBodies } from './ebook-markup.js';
@@ -13,6 +13,8 @@ import { restoreDroppedAttributes } from './restore-attributes.js';
 import { unescapeCharacterReferences } from './xml-text.js';
 
 export interface EpubSettings {
+  /** The book's metadata (bookMetadata), which its cover was made from. */
+  book: BookMetadata;
   /** The cover, started before the EPUB's modules were loaded (makeCover). */
   cover: Promise<CoverImage>;
   /** A chapter starts at each heading of this level or above. */
@@ -36,7 +38,7 @@ const TITLE_PAGE = { id: 'title-page', href: 'title-page.xhtml' };
 
 /** Cover, title page, then one chapter per section, rendered through galley's templates and packed by epub-gen-memory. */
 export async function buildEpub(doc: DocumentModel, templates: TemplateSet, settings: EpubSettings): Promise<BuiltEpub> {
-  const book = bookMetadata(doc);
+  const { book } = settings;
   const planned = planChapters(doc, settings.splitLevel);
   const bodies = renderChapterBodies(
     doc,
