@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { precompiledTemplatesModule } from './precompile-templates.mjs';
+import { resvgWithLentPixels } from './resvg-lent-pixels.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist');
@@ -62,6 +63,25 @@ const epubWithoutReplacedParts = {
   },
 };
 
+/**
+ * The cover worker reads resvg's pixels where resvg painted them (src/cover/resvg-pixels.ts): its
+ * bundle carries resvg's glue, changed, and resvg-pixels.ts becomes the glue's own `withPixels`.
+ */
+const resvgLentPixels = {
+  name: 'resvg-lent-pixels',
+  setup(bundle) {
+    bundle.onLoad({ filter: /[\\/]@resvg[\\/]resvg-wasm[\\/]index\.m?js$/ }, async (args) => ({
+      contents: await resvgWithLentPixels(args.path),
+      loader: 'js',
+    }));
+    bundle.onLoad({ filter: /[\\/]src[\\/]cover[\\/]resvg-pixels\.ts$/ }, () => ({
+      contents: "export { withPixels } from '@resvg/resvg-wasm';",
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+
 /** What both builds share: galley and its packages for Node 20, with source maps. */
 const forNode = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
 
@@ -97,8 +117,8 @@ await build({
   // Paths found from the module's own URL (fonts, templates, resvg's WebAssembly) are found from this file's.
   define: { 'import.meta.url': '__coverWorkerUrl' },
   banner: { js: "const __coverWorkerUrl = require('node:url').pathToFileURL(__filename).href;" },
-  external: ['@resvg/resvg-wasm'],
-  plugins: [precompiledTemplates, nativeZlib],
+  // resvg's WebAssembly file is read from node_modules (src/cover/paint.ts); its glue is bundled.
+  plugins: [precompiledTemplates, nativeZlib, resvgLentPixels],
 });
 execFileSync(process.execPath, [path.join(outdir, 'cover-worker.js')], {
   env: { ...process.env, GALLEY_MAKE_CODE_CACHE: '1' },

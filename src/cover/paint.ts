@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
 import { encodePng } from './png.js';
+import { withPixels } from './resvg-pixels.js';
 
 /** resvg's WebAssembly, compiled once per thread. */
 let resvgReady: Promise<void> | undefined;
@@ -31,19 +32,20 @@ export async function warmUp(paths: string[]): Promise<void> {
 
 /**
  * An SVG painted as a PNG: resvg (its WebAssembly build) draws it, and zlib compresses it on
- * this thread. resvg's memory is freed as soon as the pixels are copied out: the native
- * build kept each 16 MB picture until the garbage collector ran, and 10 covers then held 500 MB.
+ * this thread. resvg's memory is freed as soon as the PNG is made: the native build kept each
+ * 16 MB picture until the garbage collector ran, and 10 covers then held 500 MB.
  */
 export async function paintInThisThread(svg: string): Promise<Uint8Array> {
   await resvg();
   const drawing = new Resvg(svg, { font: { fontBuffers: [] } });
-  let pixels: { data: Uint8Array; width: number; height: number };
   try {
     const image = drawing.render();
-    pixels = { data: image.pixels, width: image.width, height: image.height };
-    image.free();
+    try {
+      return withPixels(image, (rgba) => encodePng(rgba, image.width, image.height));
+    } finally {
+      image.free();
+    }
   } finally {
     drawing.free();
   }
-  return encodePng(pixels.data, pixels.width, pixels.height);
 }
