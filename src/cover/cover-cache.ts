@@ -19,8 +19,13 @@ export interface DrawnCover {
   warnings: string[];
 }
 
-/** How many drawn covers (about 100 KB each) a long run keeps in memory; the folder keeps them all. */
-const MEMORY_ENTRIES = 64;
+/**
+ * How many drawn covers (their JSON, about 270 KB each) a run keeps in memory; the folder keeps them
+ * all, and a miss in memory reads its file. A batch draws each cover once, so holding 64 only grew
+ * its memory (56 more covers, about 15 MB; 300 articles, one run each: Node's peak 6 to 27 MB
+ * lower). Watch mode keeps the last few.
+ */
+const MEMORY_ENTRIES = 8;
 
 const require = createRequire(import.meta.url);
 /** A package's version, from the package.json beside a file it exports (resvg-wasm does not export its package.json). */
