@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'puppeteer-core';
 import { GalleyError } from '../errors.js';
 import type { RemoteAccess } from '../net/guarded-fetch.js';
 import { BROWSER_CLOSED, BROWSER_STOPPED, memoryExceeded, pageCrashed, startError } from './browser-errors.js';
@@ -17,6 +17,14 @@ export const DRAWING = 'drawing';
 
 /** How many documents a page serves before it is closed and a new one takes its place. */
 export const PAGE_USES = 25;
+
+/**
+ * How many documents a page shows between two collections of its renderer's garbage. Each document
+ * is written into the page through its renderer's JavaScript heap, which V8 left to grow: at 300
+ * articles the two print renderers held 141–186 MB, and 108 MB collected every 5 documents (at 10
+ * articles, 110 MB).
+ */
+export const COLLECT_EVERY = 5;
 
 /** The purposes whose pages live in a browser context of their own. */
 const OWN_CONTEXT = [DRAWING];
@@ -83,6 +91,8 @@ export class BrowserSession implements PageSource {
   readonly #crashed = new WeakSet<Page>();
   /** How many documents each page has served. */
   readonly #uses = new WeakMap<Page, number>();
+  /** A DevTools session of each page that has had its garbage collected. */
+  readonly #devTools = new WeakMap<Page, Promise<CDPSession>>();
   #launchTab: Page | undefined;
   #launches = 0;
   #onSpawned: (() => void) | undefined;
@@ -165,6 +175,7 @@ export class BrowserSession implements PageSource {
     this.#uses.set(page, uses);
     // A renderer's caches grow with every document it shows: after a while the page makes way for a new one.
     if (uses >= PAGE_USES) return this.#retire(page);
+    if (uses % COLLECT_EVERY === 0) await this.#collectGarbage(page);
     this.#endUse(page, use);
     // Its document's request policy goes with it; the next user sets its own (guardPage).
     page.removeAllListeners('request');
@@ -189,6 +200,20 @@ export class BrowserSession implements PageSource {
       pageDir: () => this.pageDir(),
       remoteAccess: this.remoteAccess,
     };
+  }
+
+  /** A page whose garbage cannot be collected is left as it is: it is closed after PAGE_USES documents anyway. */
+  async #collectGarbage(page: Page): Promise<void> {
+    try {
+      let devTools = this.#devTools.get(page);
+      if (!devTools) {
+        devTools = page.createCDPSession();
+        this.#devTools.set(page, devTools);
+      }
+      await (await devTools).send('HeapProfiler.collectGarbage');
+    } catch {
+      this.#devTools.delete(page);
+    }
   }
 
   #endUse(page: Page, use: InUse): void {

@@ -1,8 +1,9 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BrowserSession, DRAWING, PAGE_USES, type SessionOptions } from '../../src/browser/session.js';
+import { BrowserSession, COLLECT_EVERY, DRAWING, PAGE_USES, type SessionOptions } from '../../src/browser/session.js';
 import { findBrowser } from '../../src/browser/find.js';
 import { browserProcess } from '../../src/browser/launch.js';
 import { RunFolder } from '../../src/browser/run-folder.js';
@@ -51,6 +52,23 @@ describe('BrowserSession', () => {
     const next = await session.newPage('print');
     expect(next).not.toBe(page);
     expect(session.launches).toBe(1);
+  });
+
+  it(`collects a page's garbage every ${COLLECT_EVERY} documents, so that its renderer's heap does not grow with a batch`, async () => {
+    await using session = await newSession();
+    const heapUsed = async (page: Page) => (await page.metrics()).JSHeapUsedSize ?? 0;
+    const page = await session.newPage('print');
+    // Each document is written through the renderer's JavaScript heap, as galley's are.
+    const show = (use: number) => page.setContent(`<!DOCTYPE html><p>${`document ${use} `.repeat(100_000)}</p>`);
+    let beforeCollection = 0;
+    for (let use = 1; use <= COLLECT_EVERY; use += 1) {
+      if (use > 1) expect(await session.newPage('print')).toBe(page);
+      await show(use);
+      await session.release(page);
+      if (use === COLLECT_EVERY - 1) beforeCollection = await heapUsed(page);
+    }
+    expect(beforeCollection).toBeGreaterThan(3 * 2 ** 20);
+    expect(await heapUsed(page)).toBeLessThan(beforeCollection / 2);
   });
 
   it('uses the tab Chrome opens at launch, set up like any new page', async () => {
