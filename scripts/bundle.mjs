@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { precompiledTemplatesModule } from './precompile-templates.mjs';
-import { resvgWithLentPixels } from './resvg-lent-pixels.mjs';
+import { resvgGlueForWorker } from './resvg-glue.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist');
@@ -64,14 +64,15 @@ const epubWithoutReplacedParts = {
 };
 
 /**
- * The cover worker reads resvg's pixels where resvg painted them (src/cover/resvg-pixels.ts): its
- * bundle carries resvg's glue, changed, and resvg-pixels.ts becomes the glue's own `withPixels`.
+ * The cover worker's bundle carries resvg's glue, changed (scripts/resvg-glue.mjs): it reads resvg's
+ * pixels where resvg painted them, so resvg-pixels.ts becomes the glue's own `withPixels`, and it
+ * never looks at fetch's globals.
  */
-const resvgLentPixels = {
-  name: 'resvg-lent-pixels',
+const resvgGlueForWorkerPlugin = {
+  name: 'resvg-glue-for-worker',
   setup(bundle) {
     bundle.onLoad({ filter: /[\\/]@resvg[\\/]resvg-wasm[\\/]index\.m?js$/ }, async (args) => ({
-      contents: await resvgWithLentPixels(args.path),
+      contents: await resvgGlueForWorker(args.path),
       loader: 'js',
     }));
     bundle.onLoad({ filter: /[\\/]src[\\/]cover[\\/]resvg-pixels\.ts$/ }, () => ({
@@ -118,7 +119,7 @@ await build({
   define: { 'import.meta.url': '__coverWorkerUrl' },
   banner: { js: "const __coverWorkerUrl = require('node:url').pathToFileURL(__filename).href;" },
   // resvg's WebAssembly file is read from node_modules (src/cover/paint.ts); its glue is bundled.
-  plugins: [precompiledTemplates, nativeZlib, resvgLentPixels],
+  plugins: [precompiledTemplates, nativeZlib, resvgGlueForWorkerPlugin],
 });
 execFileSync(process.execPath, [path.join(outdir, 'cover-worker.js')], {
   env: { ...process.env, GALLEY_MAKE_CODE_CACHE: '1' },

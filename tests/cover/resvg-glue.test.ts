@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a build script, in JavaScript.
-import { resvgWithLentPixels } from '../../scripts/resvg-lent-pixels.mjs';
+import { resvgGlueForWorker } from '../../scripts/resvg-glue.mjs';
 
 type RenderedImage = { pixels: Uint8Array; width: number; height: number; free(): void };
 type Glue = {
@@ -28,10 +28,10 @@ async function tempDir(): Promise<string> {
 const SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="64"><rect width="40" height="64" fill="#fff"/><circle cx="20" cy="30" r="12" fill="#a33"/></svg>';
 
-/** The glue the cover worker's bundle carries (scripts/bundle.mjs), loaded as a module of its own. */
+/** The glue the cover worker's bundle carries (scripts/bundle.mjs), loaded as a module of its own and set up. */
 async function lendingGlue(): Promise<Glue> {
   const file = path.join(await tempDir(), 'index.mjs');
-  await writeFile(file, await resvgWithLentPixels(GLUE));
+  await writeFile(file, await resvgGlueForWorker(GLUE));
   const glue = (await import(pathToFileURL(file).href)) as Glue;
   await glue.initWasm(readFileSync(WASM));
   return glue;
@@ -53,9 +53,29 @@ describe("resvg's glue in the cover worker's bundle", () => {
     drawing.free();
   });
 
+  it("is set up without a look at fetch's Request or Response, whose first use loads Node's fetch", async () => {
+    const looked: string[] = [];
+    const originals = (['Request', 'Response'] as const).map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)!] as const);
+    for (const [name, original] of originals)
+      Object.defineProperty(globalThis, name, {
+        configurable: true,
+        get: () => {
+          looked.push(name);
+          return original.get ? original.get.call(globalThis) : original.value;
+        },
+      });
+    try {
+      const glue = await lendingGlue();
+      new glue.Resvg(SVG).render().free();
+    } finally {
+      for (const [name, original] of originals) Object.defineProperty(globalThis, name, original);
+    }
+    expect(looked).toEqual([]);
+  });
+
   it('refuses a glue in which it cannot find the copy', async () => {
     const file = path.join(await tempDir(), 'index.js');
     await writeFile(file, 'module.exports = {};\n');
-    await expect(resvgWithLentPixels(file)).rejects.toThrow('expected one copy of the pixels');
+    await expect(resvgGlueForWorker(file)).rejects.toThrow('expected one copy of the pixels');
   });
 });
