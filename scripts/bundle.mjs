@@ -103,7 +103,8 @@ await build({
   // ES module form does not have (@puppeteer/browsers through its proxy and yargs packages).
   // katex: markdown-it-texmath require()s it only when given no engine, and galley always gives it one.
   // @resvg/resvg-wasm: its WebAssembly file is found beside it, in node_modules.
-  external: ['@puppeteer/browsers', 'katex', '@resvg/resvg-wasm'],
+  // @resvg/resvg-js: it loads the binary for this machine from node_modules.
+  external: ['@puppeteer/browsers', 'katex', '@resvg/resvg-wasm', '@resvg/resvg-js'],
   plugins: [precompiledTemplates, nativeZlib, epubWithoutReplacedParts],
 });
 
@@ -119,6 +120,8 @@ await build({
   define: { 'import.meta.url': '__coverWorkerUrl' },
   banner: { js: "const __coverWorkerUrl = require('node:url').pathToFileURL(__filename).href;" },
   // resvg's WebAssembly file is read from node_modules (src/cover/paint.ts); its glue is bundled.
+  // resvg's native build loads the binary for this machine from node_modules.
+  external: ['@resvg/resvg-js'],
   plugins: [precompiledTemplates, nativeZlib, resvgGlueForWorkerPlugin],
 });
 execFileSync(process.execPath, [path.join(outdir, 'cover-worker.js')], {

@@ -35,6 +35,7 @@ const versionOf = (name: string, exported: string) =>
 /** What draws a cover besides its text and template: galley (the layout), resvg, and the fonts. */
 const DRAWN_BY = [
   ['@resvg/resvg-wasm', 'index_bg.wasm'],
+  ['@resvg/resvg-js', 'package.json'],
   ['@fontsource/source-serif-4', 'package.json'],
   ['@fontsource/source-sans-3', 'package.json'],
 ].map(([name, exported]) => `${name}@${versionOf(name!, exported!)}`);
