@@ -7,8 +7,9 @@ import { documentName } from './document/names.js';
 import { diagramFences } from './document/diagrams.js';
 import type { DocumentModel, Notice } from './document/model.js';
 import { CoverCache } from './cover/cover-cache.js';
-import { bookMetadata } from './epub/book-metadata.js';
-import { makeCover } from './epub/cover.js';
+import { bookMetadata, coverBook } from './epub/book-metadata.js';
+import { coversBeingDrawn } from './cover/workers.js';
+import { generatedCover, makeCover } from './epub/cover.js';
 import type { DiagramCache } from './diagrams/diagram-cache.js';
 import { describeError, GalleyError } from './errors.js';
 import { RemoteImageCache } from './net/remote-images.js';
@@ -251,6 +252,7 @@ export class Builder {
     const began = Date.now();
     try {
       return await withTimeLimit(this.options.timeoutMs, stop, async (deadline) => {
+        if (this.options.formats.length === 1 && this.options.formats[0] === 'epub') await this.#askForCoverFirst(file);
         const { doc, settings } = await loadSource(file, this.#loadOptions);
         mark(`${doc.name}: read`);
         const sources = doc.sources.map((source) => source.path);
@@ -291,6 +293,26 @@ export class Builder {
     } catch (error) {
       return failed(file, error instanceof GalleyError ? error.inFile(file) : error, began, this.options.verbose);
     }
+  }
+
+  /**
+   * Asks for a Markdown file's generated cover from its front matter, before the file is parsed,
+   * when that is all the cover shows (see frontMatterMetadata): its worker draws it while the
+   * document is read. makeCover, asking for the same cover later, is given the same drawing, and
+   * a problem is reported there. Waited for, since parsing holds this thread for as long as it takes.
+   * Only for an EPUB alone, and only when no cover is being drawn (a single document, the first of a
+   * batch): with a PDF, the document is read once its browser has started, and its cover, drawn
+   * while it prints, is ready before the PDF is; in a batch, the worker has covers to draw already.
+   */
+  async #askForCoverFirst(file: string): Promise<void> {
+    if (coversBeingDrawn() > 0) return;
+    const { frontMatterMetadata } = await import('./document/markdown-file.js');
+    const metadata = await frontMatterMetadata(file, this.#loadOptions.maxDocumentBytes);
+    if (!metadata) return;
+    const templates = await this.#compiledTemplates().catch(() => undefined);
+    if (!templates) return;
+    generatedCover(coverBook(metadata, documentName(file)), templates, this.#coverCache()).catch(() => undefined);
+    mark(`${documentName(file)}: cover asked for from the front matter`);
   }
 
   /**

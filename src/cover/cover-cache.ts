@@ -53,6 +53,8 @@ export function coverKey(book: CoverBook, templateSource: string): string {
  */
 export class CoverCache {
   readonly #entries: JsonCache<typeof CachedCoverSchema>;
+  /** Covers being drawn, by key. */
+  readonly #drawing = new Map<string, Promise<DrawnCover>>();
 
   constructor(dir: string) {
     this.#entries = new JsonCache(dir, CachedCoverSchema, MEMORY_ENTRIES);
@@ -66,6 +68,16 @@ export class CoverCache {
   /** Whether a cover is kept for `key`, told at once: a miss can start drawing before anything else. */
   holds(key: string): boolean {
     return this.#entries.holds(key);
+  }
+
+  /** The cover for `key` from `draw`, which is called only when no drawing of that key is under way. */
+  drawOnce(key: string, draw: () => Promise<DrawnCover>): Promise<DrawnCover> {
+    let drawing = this.#drawing.get(key);
+    if (!drawing) {
+      drawing = draw().finally(() => this.#drawing.delete(key));
+      this.#drawing.set(key, drawing);
+    }
+    return drawing;
   }
 
   put(key: string, cover: DrawnCover): Promise<void> {

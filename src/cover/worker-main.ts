@@ -15,6 +15,9 @@ import type { CoverJob, CoverReply } from './workers.js';
 const faces = new CoverFaces();
 const templates = new Map<string, Template>();
 
+const jobs: CoverJob[] = [];
+let drawing = false;
+
 /** Set and painted small when the worker starts, so that the first cover finds its fonts open and resvg's code compiled. */
 const SAMPLE: CoverBook = {
   title: 'The title of a cover',
@@ -26,10 +29,18 @@ const SAMPLE: CoverBook = {
   dir: 'ltr',
 };
 
-/** Settled once the sample is painted (worker-start.ts makes the code cache then). */
-export const warmedUp = layOutCover(SAMPLE, faces)
-  .then(({ layout }) => warmUp([layout.masthead.d, layout.title.d, layout.standfirst?.d ?? '', layout.footer.byline.d]))
+/**
+ * Settled once the sample is painted (worker-start.ts makes the code cache then). A cover asked for
+ * before the worker was running comes first, and warms it up instead.
+ */
+export const warmedUp = setImmediate()
+  .then(() => (jobs.length > 0 || drawing ? undefined : warmUpWithSample()))
   .catch(() => undefined);
+
+async function warmUpWithSample(): Promise<void> {
+  const { layout } = await layOutCover(SAMPLE, faces);
+  await warmUp([layout.masthead.d, layout.title.d, layout.standfirst?.d ?? '', layout.footer.byline.d]);
+}
 
 function compiled(file: string, source: string): Template {
   const key = `${file}\n${source}`;
@@ -40,9 +51,6 @@ function compiled(file: string, source: string): Template {
   }
   return template;
 }
-
-const jobs: CoverJob[] = [];
-let drawing = false;
 
 parentPort?.on('message', (job: CoverJob) => {
   jobs.push(job);

@@ -30,6 +30,11 @@ export function startCoverWorker(): void {
   if (HAS_WORKER) coverWorker();
 }
 
+/** How many covers have been asked for and not yet drawn. */
+export function coversBeingDrawn(): number {
+  return waiting.size;
+}
+
 /** A cover drawn from `template` (whose text is `source`), in the worker when there is one; started at once. */
 export function drawCoverOffThread(book: CoverBook, template: CoverTemplate & { source: string }): Promise<DrawnCover> {
   const shown = coverFields(book);

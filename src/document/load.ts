@@ -1,20 +1,19 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type Token from 'markdown-it/lib/token.mjs';
 import { GalleyError } from '../errors.js';
-import { formatMegabytes } from '../net/guarded-fetch.js';
 import { DEFAULTS } from '../settings/defaults.js';
-import type { FrontMatter } from '../settings/front-matter-schema.js';
 import { resolveDocumentSettings, type DocumentSettingFlags, type DocumentSettings } from '../settings/resolve.js';
 import { highlightFences } from './code.js';
 import { markDiagrams } from './diagrams.js';
 import { renderFormulas } from './math.js';
 import { splitFrontMatter } from './front-matter.js';
+import { readMarkdownFile, toMetadata } from './markdown-file.js';
 import { guessLanguage } from './language.js';
 import { documentName, MARKDOWN_EXTENSIONS } from './names.js';
 import { checkMarkdownLinks, documentIds, linkProblem, resolveLink } from './links.js';
 import { createMarkdown, maxNesting, type MarkdownEnv } from './markdown.js';
-import type { DocumentModel, Metadata, Notice } from './model.js';
+import type { DocumentModel, Notice } from './model.js';
 import { resolveCover, resolveImages } from './resources.js';
 import { directiveWarnings, scanTokens, type TokenScan } from './scan.js';
 import { splitFootnoteTail, splitSections } from './sections.js';
@@ -145,59 +144,4 @@ export function checkLinks(
     const problem = linkProblem(resolveLink(href, linkBase), ids);
     if (problem) warnings.push({ line, message: problem });
   }
-}
-
-export async function readMarkdownFile(sourcePath: string, maxBytes: number): Promise<{ bytes: Buffer; text: string; modified: Date }> {
-  const info = await stat(sourcePath).catch(() => {
-    throw new GalleyError('no such file or folder');
-  });
-  if (!info.isFile()) throw new GalleyError('not a regular file');
-  if (!MARKDOWN_EXTENSIONS.includes(path.extname(sourcePath).toLowerCase())) {
-    throw new GalleyError(`not a Markdown file: galley reads ${MARKDOWN_EXTENSIONS.join(' and ')} files`);
-  }
-  if (info.size > maxBytes) {
-    throw new GalleyError(`the file is larger than the limit of ${formatMegabytes(maxBytes)} (raise it with --max-document-size)`);
-  }
-  const bytes = await readFile(sourcePath);
-  const text = decodeUtf8(bytes);
-  if (text.trim() === '') throw new GalleyError('the file is empty', { line: 1 });
-  return { bytes, text, modified: info.mtime };
-}
-
-const REPLACEMENT_CHARACTER = '\uFFFD';
-const ENCODED_REPLACEMENT_CHARACTER = Buffer.from(REPLACEMENT_CHARACTER, 'utf8');
-
-/** Decodes UTF-8 (dropping a byte order mark); invalid bytes are an error naming their offset. */
-function decodeUtf8(bytes: Buffer): string {
-  const text = new TextDecoder('utf-8').decode(bytes);
-  for (let index = text.indexOf(REPLACEMENT_CHARACTER); index >= 0; index = text.indexOf(REPLACEMENT_CHARACTER, index + 1)) {
-    const offset = Buffer.byteLength(text.slice(0, index)) + (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
-    if (!bytes.subarray(offset, offset + 3).equals(ENCODED_REPLACEMENT_CHARACTER)) {
-      const line = text.slice(0, index).split('\n').length;
-      throw new GalleyError(`the file is not valid UTF-8: byte offset ${offset} (0x${bytes[offset]!.toString(16).padStart(2, '0')})`, {
-        line,
-      });
-    }
-  }
-  return text;
-}
-
-export function toMetadata(frontMatter: FrontMatter, title: string, lang: string): Metadata {
-  return {
-    title,
-    subtitle: frontMatter.subtitle,
-    description: frontMatter.description,
-    authors: frontMatter.author ?? [],
-    date: frontMatter.date,
-    lang,
-    publisher: frontMatter.publisher,
-    keywords: frontMatter.keywords ?? [],
-    paper: frontMatter.paper,
-    edition: frontMatter.edition,
-    updated: frontMatter.updated,
-    cover: frontMatter.cover,
-    identifier: frontMatter.identifier,
-    rights: frontMatter.rights,
-    splitLevel: frontMatter.split_level,
-  };
 }

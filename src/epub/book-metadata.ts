@@ -1,5 +1,7 @@
 import { editionDate } from '../document/dates.js';
-import type { DocumentModel } from '../document/model.js';
+import { coverFields } from '../cover/cover-fields.js';
+import type { CoverBook } from '../cover/cover-layout.js';
+import type { DocumentModel, Metadata } from '../document/model.js';
 import { titleBlockContext } from '../render/context.js';
 import { bookIdentifier } from './identifier.js';
 import { xmlText } from './xml-text.js';
@@ -36,6 +38,18 @@ export function textDirection(lang: string): 'ltr' | 'rtl' {
   const locale = new Intl.Locale(lang) as Intl.Locale & { textInfo?: { direction?: string }; getTextInfo?: () => { direction?: string } };
   const info = locale.getTextInfo?.() ?? locale.textInfo;
   return info?.direction === 'rtl' ? 'rtl' : 'ltr';
+}
+
+/** What a generated cover shows: from the metadata alone, so that it can be asked for before the document is parsed. */
+export function coverBook(metadata: Metadata, name: string): CoverBook {
+  const titleBlock = titleBlockContext(metadata);
+  return coverFields({
+    ...titleBlock,
+    title: xmlText(titleBlock.title) || name,
+    authors: metadata.authors.map(xmlText),
+    publisher: metadata.publisher,
+    dir: textDirection(metadata.lang),
+  });
 }
 
 /** The values every EPUB template sees: the title block, the package metadata, the language. */

@@ -3,7 +3,8 @@ import { type CoverCache, coverKey, type DrawnCover } from '../cover/cover-cache
 import { drawCoverOffThread } from '../cover/workers.js';
 import type { DocumentModel, Notice } from '../document/model.js';
 import type { TemplateSet } from '../render/templates.js';
-import type { BookMetadata } from './book-metadata.js';
+import type { CoverBook } from '../cover/cover-layout.js';
+import { type BookMetadata, coverBook } from './book-metadata.js';
 
 export interface CoverImage {
   bytes: Uint8Array;
@@ -35,25 +36,28 @@ export async function makeCover(doc: DocumentModel, book: BookMetadata, template
     const bytes = doc.cover.sanitized ?? new Uint8Array(await readFile(doc.cover.path));
     return { bytes, mediaType: doc.cover.mediaType, alt: book.title, warnings: [] };
   }
-  const { bytes, warnings } = await generatedCover(book, templates, covers);
+  const { bytes, warnings } = await generatedCover(coverBook(doc.metadata, doc.name), templates, covers);
   return { bytes, mediaType: 'image/png', alt: coverText(book), warnings: warnings.map((message) => ({ message })) };
 }
 
 /**
- * The cover drawn for these values and this template before, else drawn now (loading the fonts and
- * the rasterizer). A cover not kept starts drawing within the call, before its first wait.
+ * The cover drawn for what it shows and this template before, else drawn now (loading the fonts and
+ * the rasterizer), once: asked for again while it is drawn, the same drawing is given. A cover not
+ * kept starts drawing within the call, before its first wait.
  */
-async function generatedCover(book: BookMetadata, templates: TemplateSet, covers: CoverCache): Promise<DrawnCover> {
-  const key = coverKey(book, templates.sources.cover);
+export async function generatedCover(shown: CoverBook, templates: TemplateSet, covers: CoverCache): Promise<DrawnCover> {
+  const key = coverKey(shown, templates.sources.cover);
   const cached = covers.holds(key) ? await covers.get(key) : undefined;
   if (cached) return cached;
-  const drawn = await drawCoverOffThread(book, {
-    render: templates.render.cover,
-    file: templates.files.cover,
-    source: templates.sources.cover,
+  return covers.drawOnce(key, async () => {
+    const drawn = await drawCoverOffThread(shown, {
+      render: templates.render.cover,
+      file: templates.files.cover,
+      source: templates.sources.cover,
+    });
+    await covers.put(key, drawn);
+    return drawn;
   });
-  await covers.put(key, drawn);
-  return drawn;
 }
 
 /** What the generated cover says: title, standfirst and date. */

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -67,6 +67,24 @@ describe('the galley bin (the bundle)', () => {
     expect(Buffer.from(epub.bytes.get(`OEBPS/${cover.href}`)!).equals(Buffer.from(fromSources.bytes))).toBe(true);
 
     expect((await galley('verify', out)).code).toBe(0);
+  });
+
+  it("asks for an EPUB's cover from its front matter before reading the rest: the same EPUB as with the PDF", async () => {
+    const article = path.resolve('content/beyond-utopia.md');
+    const alone = await run(process.execPath, [BIN, 'build', article, '--format', 'epub', '--out', path.join(dir, 'alone')], {
+      cwd: dir,
+      env: { ...process.env, GALLEY_TRACE: '1' },
+    });
+    const steps = alone.stderr.split('\n').map((line) => line.replace(/^trace +\d+ ms {2}/, ''));
+    const asked = steps.indexOf('beyond-utopia: cover asked for from the front matter');
+    expect(asked, alone.stderr).toBeGreaterThan(-1);
+    expect(asked).toBeLessThan(steps.indexOf('beyond-utopia: read'));
+    const both = await galley('build', article, '--out', path.join(dir, 'both'));
+    expect(both.code, both.stderr).toBe(0);
+    const [fromAlone, fromBoth] = await Promise.all(
+      ['alone', 'both'].map((folder) => readFile(path.join(dir, folder, 'beyond-utopia.epub'))),
+    );
+    expect(fromAlone!.equals(fromBoth!)).toBe(true);
   });
 
   it('makes EPUBs on a machine with no browser, which pass EPUBCheck and Ace; only a diagram needs one', async () => {

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoverCache } from '../../src/cover/cover-cache.js';
 import { loadDocument } from '../../src/document/load.js';
-import { bookMetadata } from '../../src/epub/book-metadata.js';
-import { imageExtension, makeCover } from '../../src/epub/cover.js';
+import { bookMetadata, coverBook } from '../../src/epub/book-metadata.js';
+import { frontMatterMetadata } from '../../src/document/markdown-file.js';
+import { generatedCover, imageExtension, makeCover } from '../../src/epub/cover.js';
 import { BUILTIN_TEMPLATES_DIR, loadTemplates } from '../../src/render/templates.js';
 import { pngSize } from '../helpers/epub.js';
 
@@ -74,6 +75,39 @@ describe('cover', () => {
     await writeFile(path.join(templates, 'cover.svg'), source.replace('</svg>', '<text x="10" y="10">{{title}}</text></svg>'));
     const texted = await makeCover(doc, bookMetadata(doc), await loadTemplates(templates), new CoverCache(path.join(dir, 'c4')));
     expect(texted.warnings).toEqual([{ message: "cover.svg: its <text> is not drawn: galley sets the cover's words (use the blocks' d)" }]);
+  });
+
+  it('is asked for from the front matter when that gives the title and the language: the same cover, drawn once', async () => {
+    const file = path.resolve('content/beyond-utopia.md');
+    const doc = await loadDocument(file);
+    const early = await frontMatterMetadata(file, 10_000_000);
+    expect(early).toEqual(doc.metadata);
+    const templates = await loadTemplates();
+    const covers = new CoverCache(path.join(dir, 'early'));
+    const draws: string[] = [];
+    const drawOnce = covers.drawOnce.bind(covers);
+    covers.drawOnce = (key, draw) =>
+      drawOnce(key, () => {
+        draws.push(key);
+        return draw();
+      });
+    const first = generatedCover(coverBook(early!, doc.name), templates, covers);
+    const made = await makeCover(doc, bookMetadata(doc), templates, covers);
+    expect(draws).toHaveLength(1);
+    expect(new Uint8Array(made.bytes)).toEqual(new Uint8Array((await first).bytes));
+
+    // Without a title or a language in the front matter (the body gives them), or with a cover image, it waits for the whole document.
+    const write = async (name: string, text: string) => {
+      const written = path.join(dir, name);
+      await writeFile(written, text);
+      return frontMatterMetadata(written, 10_000_000);
+    };
+    expect(await write('untitled.md', '---\nlang: en\n---\n\n# A heading\n\nText.\n')).toBeUndefined();
+    expect(await write('no-lang.md', '---\ntitle: A title\n---\n\nText.\n')).toBeUndefined();
+    expect(await write('own-cover.md', '---\ntitle: A title\nlang: en\ncover: c.jpg\n---\n\nText.\n')).toBeUndefined();
+    // Front matter that does not parse is for the document's reading to report.
+    expect(await write('broken.md', '---\ntitle: [unclosed\nlang: en\n---\n\nText.\n')).toBeUndefined();
+    expect(await frontMatterMetadata(path.join(dir, 'missing.md'), 10_000_000)).toBeUndefined();
   });
 
   it('names image files by their type', () => {
