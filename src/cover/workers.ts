@@ -64,11 +64,11 @@ function send(job: CoverJob): Promise<CoverReply> {
 
 function coverWorker(): Worker {
   if (worker) return worker;
-  // A heap this size is grown by a smaller factor between V8's full collections: the worker holds
-  // about 20 MB, and with the default (a quarter of the machine's memory) its garbage reached 55 MB
-  // before it was collected. 300 articles: peak 534–551 MB, against 580–597 (two runs each), at
-  // 1.02 × the time of 100 (4 pairs).
-  const started = new Worker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: 512 } });
+  // V8 grows a smaller heap by a smaller factor between its full collections: the worker holds
+  // about 20 MB, and with the default limit (a quarter of the machine's memory) its garbage reached
+  // 55 MB before it was collected. With 512 MB it collected so often that 100 covers, EPUB only,
+  // took 1.19 × the time of 1024 MB's (3 pairs), for no clear gain in the peak.
+  const started = new Worker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: 1024 } });
   started.on('message', (reply: CoverReply) => {
     const caller = waiting.get(reply.id);
     waiting.delete(reply.id);
