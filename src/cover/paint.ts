@@ -37,17 +37,14 @@ function loadNative(load: (name: string) => unknown): NativeResvg | null {
 
 let native: NativeResvg | null | undefined;
 
-function nativeResvg(): NativeResvg {
+function loadedNative(): NativeResvg | null {
   native ??= loadNative(require);
-  if (!native) throw new Error("resvg's native build is not installed for this machine");
   return native;
 }
 
 /** The rasterizer this thread paints with; `load` stands for require, for a test of a machine without the native binary. */
 export function rasterizer(load?: (name: string) => unknown): Rasterizer {
-  if (load) return loadNative(load) ? 'native' : 'wasm';
-  native ??= loadNative(require);
-  return native ? 'native' : 'wasm';
+  return (load ? loadNative(load) : loadedNative()) ? 'native' : 'wasm';
 }
 
 /**
@@ -71,7 +68,9 @@ export function paintInThisThread(svg: string): Promise<Uint8Array> {
 /** An SVG painted as a PNG by the given build of resvg. */
 export async function paintWith(by: Rasterizer, svg: string): Promise<Uint8Array> {
   if (by === 'wasm') return paintWithWasm(svg);
-  const png = paintWithNative(nativeResvg(), svg);
+  const resvgNative = loadedNative();
+  if (!resvgNative) throw new Error("resvg's native build is not installed for this machine");
+  const png = paintWithNative(resvgNative, svg);
   collectYoungGarbage();
   return png;
 }

@@ -18,7 +18,7 @@ const templates = new Map<string, Template>();
 const jobs: CoverJob[] = [];
 let drawing = false;
 
-/** Set and painted small when the worker starts, so that the first cover finds its fonts open and resvg's code compiled. */
+/** Set when the worker starts (and painted small by resvg's WebAssembly build), so that the first cover finds its fonts open and the code compiled. */
 const SAMPLE: CoverBook = {
   title: 'The title of a cover',
   standfirst: 'A standfirst, set in italics',
