@@ -297,7 +297,8 @@ export class Builder {
 
   /**
    * Asks for a Markdown file's generated cover from its front matter, before the file is parsed,
-   * when that is all the cover shows (see frontMatterMetadata): its worker draws it while the
+   * when that is all the cover shows (see frontMatterMetadata, which reads the file a first time,
+   * from the page cache and without its parser's modules): its worker draws it while the
    * document is read. makeCover, asking for the same cover later, is given the same drawing, and
    * a problem is reported there. Waited for, since parsing holds this thread for as long as it takes.
    * Only for an EPUB alone, and only when no cover is being drawn (a single document, the first of a
@@ -311,8 +312,9 @@ export class Builder {
     if (!metadata) return;
     const templates = await this.#compiledTemplates().catch(() => undefined);
     if (!templates) return;
-    generatedCover(coverBook(metadata, documentName(file)), templates, this.#coverCache()).catch(() => undefined);
-    mark(`${documentName(file)}: cover asked for from the front matter`);
+    const name = documentName(file);
+    generatedCover(coverBook(metadata, name), templates, this.#coverCache()).catch(() => undefined);
+    mark(`${name}: cover asked for from the front matter`);
   }
 
   /**

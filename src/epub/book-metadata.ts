@@ -42,7 +42,10 @@ export function textDirection(lang: string): 'ltr' | 'rtl' {
 
 /** What a generated cover shows: from the metadata alone, so that it can be asked for before the document is parsed. */
 export function coverBook(metadata: Metadata, name: string): CoverBook {
-  const titleBlock = titleBlockContext(metadata);
+  return shownOnCover(titleBlockContext(metadata), metadata, name);
+}
+
+function shownOnCover(titleBlock: ReturnType<typeof titleBlockContext>, metadata: Metadata, name: string): CoverBook {
   return coverFields({
     ...titleBlock,
     title: xmlText(titleBlock.title) || name,
@@ -56,20 +59,17 @@ export function coverBook(metadata: Metadata, name: string): CoverBook {
 export function bookMetadata(doc: DocumentModel) {
   const metadata = doc.metadata;
   const titleBlock = titleBlockContext(metadata);
-  const authors = metadata.authors.map(xmlText);
+  const shown = shownOnCover(titleBlock, metadata, doc.name);
   return {
     ...titleBlock,
-    title: xmlText(titleBlock.title) || doc.name,
-    authors,
-    creators: authors.map((name, index): Creator => ({ id: `creator-${index + 1}`, name, fileAs: fileAs(name, metadata.lang) })),
+    ...shown,
+    creators: shown.authors.map((name, index): Creator => ({ id: `creator-${index + 1}`, name, fileAs: fileAs(name, metadata.lang) })),
     identifier: metadata.identifier ?? bookIdentifier(doc),
-    publisher: metadata.publisher,
     keywords: metadata.keywords,
     rights: metadata.rights,
     modified: editionDate(doc)
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z'),
-    dir: textDirection(metadata.lang),
   };
 }
 

@@ -4,7 +4,7 @@ import { drawCoverOffThread } from '../cover/workers.js';
 import type { DocumentModel, Notice } from '../document/model.js';
 import type { TemplateSet } from '../render/templates.js';
 import type { CoverBook } from '../cover/cover-layout.js';
-import { type BookMetadata, coverBook } from './book-metadata.js';
+import type { BookMetadata } from './book-metadata.js';
 
 export interface CoverImage {
   bytes: Uint8Array;
@@ -36,7 +36,7 @@ export async function makeCover(doc: DocumentModel, book: BookMetadata, template
     const bytes = doc.cover.sanitized ?? new Uint8Array(await readFile(doc.cover.path));
     return { bytes, mediaType: doc.cover.mediaType, alt: book.title, warnings: [] };
   }
-  const { bytes, warnings } = await generatedCover(coverBook(doc.metadata, doc.name), templates, covers);
+  const { bytes, warnings } = await generatedCover(book, templates, covers);
   return { bytes, mediaType: 'image/png', alt: coverText(book), warnings: warnings.map((message) => ({ message })) };
 }
 
