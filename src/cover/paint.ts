@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { initWasm, Resvg as WasmResvg } from '@resvg/resvg-wasm';
+import { keepFreedCanvases } from './native-allocator.js';
 import { encodePng } from './png.js';
 import { withPixels } from './resvg-pixels.js';
 import { collectYoungGarbage } from './young-garbage.js';
@@ -28,6 +29,7 @@ export function resvg(): Promise<void> {
  * article's cover in about 55 ms, against 180–240 ms (tests/cover/paint.test.ts compares them).
  */
 function loadNative(load: (name: string) => unknown): NativeResvg | null {
+  keepFreedCanvases();
   try {
     return load('@resvg/resvg-js') as NativeResvg;
   } catch {

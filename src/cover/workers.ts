@@ -5,6 +5,7 @@ import { GalleyError } from '../errors.js';
 import type { DrawnCover } from './cover-cache.js';
 import type { CoverFaces } from './cover-faces.js';
 import { coverFields } from './cover-fields.js';
+import { keepFreedCanvases } from './native-allocator.js';
 import type { CoverBook } from './cover-layout.js';
 import type { CoverTemplate } from './draw-cover.js';
 
@@ -64,6 +65,7 @@ function send(job: CoverJob): Promise<CoverReply> {
 
 function coverWorker(): Worker {
   if (worker) return worker;
+  keepFreedCanvases();
   // V8 grows a smaller heap by a smaller factor between its full collections: the worker holds
   // about 20 MB, and with the default limit (a quarter of the machine's memory) its garbage reached
   // 55 MB before it was collected. With 512 MB it collected so often that 100 covers, EPUB only,
