@@ -99,7 +99,7 @@ describe("resvg's native allocator", () => {
       const few = await buildFaults(dir, 4);
       const many = await buildFaults(dir, 16);
       // A 1600 × 2560 canvas is 4,000 pages. Given back to the system after each cover, each cover
-      // cost about 5,400 page faults; kept, about 900.
+      // cost about 5,300 page faults; kept, about 900.
       expect((many - few) / 12).toBeLessThan(2500);
     } finally {
       await rm(dir, { recursive: true, force: true });
