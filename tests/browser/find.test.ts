@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findBrowser, NO_BROWSER_MESSAGE } from '../../src/browser/find.js';
+import { findBrowser, holdsAnInstall, NO_BROWSER_MESSAGE } from '../../src/browser/find.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -47,6 +47,20 @@ describe.runIf(process.platform === 'linux')('findBrowser', () => {
       'cache/chrome-headless-shell/linux-131.0.6778.85/chrome-headless-shell-linux64/chrome-headless-shell',
     );
     expect(await findBrowser(undefined, { PUPPETEER_CACHE_DIR: path.join(dir, 'cache'), PATH: path.dirname(full) })).toBe(cachedShell);
+  });
+
+  it("looks past puppeteer's cache when it holds no build, only the folders of a download that failed", async () => {
+    const system = await fakeExecutable('bin/chromium');
+    await mkdir(path.join(dir, 'cache', 'chrome'), { recursive: true });
+    await mkdir(path.join(dir, 'cache', 'chrome-headless-shell'), { recursive: true });
+    // Told from the folders alone, before puppeteer's library is loaded.
+    expect(await holdsAnInstall(path.join(dir, 'cache'))).toBe(false);
+    expect(await findBrowser(undefined, { PUPPETEER_CACHE_DIR: path.join(dir, 'cache'), PATH: path.dirname(system) })).toBe(system);
+    await fakeExecutable('cache/chrome/linux-131.0.6778.85/chrome-linux64/chrome');
+    expect(await holdsAnInstall(path.join(dir, 'cache'))).toBe(true);
+    expect(await findBrowser(undefined, { PUPPETEER_CACHE_DIR: path.join(dir, 'cache'), PATH: path.dirname(system) })).toBe(
+      path.join(dir, 'cache/chrome/linux-131.0.6778.85/chrome-linux64/chrome'),
+    );
   });
 
   it('says how to install a browser when there is none', async () => {
