@@ -383,8 +383,10 @@ async function main() {
       batchEpubForced.push((await galley([...batchArgs, '--format', 'epub'])).seconds);
     }
     const { peak } = await galley(batchArgs, { sampleMemory: true });
-    // Whether memory stays flat in a long batch: the peak of batches of 10, 100 and 300 documents.
-    const peakAt = new Map();
+    // Whether memory stays flat in a long batch: the peak of batches of 10, 100 and 300 documents,
+    // each size built once a round, RUNS rounds. One batch's peak moves by 40 MB or more from run
+    // to run (the main thread's malloc heap), so the medians are compared.
+    const peaksAt = new Map(MEMORY_BATCHES.map((count) => [count, []]));
     for (const count of MEMORY_BATCHES) {
       const folder = path.join(work, `memory-${count}`);
       await mkdir(folder, { recursive: true });
@@ -392,8 +394,12 @@ async function main() {
       for (let index = 0; index < count; index += 1) {
         await writeFile(path.join(folder, `article-${String(index + 1).padStart(3, '0')}.md`), article(index));
       }
-      const args = ['build', folder, '-o', path.join(work, `memory-out-${count}`), '--jobs', '2', '--force'];
-      peakAt.set(count, (await galley(args, { sampleMemory: true })).peak);
+    }
+    for (let run = 0; run < RUNS; run += 1) {
+      for (const count of MEMORY_BATCHES) {
+        const args = ['build', path.join(work, `memory-${count}`), '-o', path.join(work, `memory-out-${count}`), '--jobs', '2', '--force'];
+        peaksAt.get(count).push((await galley(args, { sampleMemory: true })).peak);
+      }
     }
     const unchanged = [];
     for (let run = 0; run < Math.max(RUNS, 5); run += 1)
@@ -471,12 +477,15 @@ async function main() {
     line('  again with --force (covers cached)', rate(batchEpubForced));
     line(`no-change rebuild of the ${ARTICLES}`, `${median(unchanged).toFixed(2)} s`);
     line('peak memory (galley and Chrome, one more batch, PSS)', `${(peak / 2 ** 20).toFixed(0)} MB`);
-    const megabytes = (count) => (peakAt.get(count) / 2 ** 20).toFixed(0);
-    const growth = ((peakAt.get(MEMORY_BATCHES.at(-1)) / peakAt.get(MEMORY_BATCHES[0]) - 1) * 100).toFixed(0);
+    const megabytes = (bytes) => (bytes / 2 ** 20).toFixed(0);
+    const peakAt = (count) => median(peaksAt.get(count));
+    const growth = ((peakAt(MEMORY_BATCHES.at(-1)) / peakAt(MEMORY_BATCHES[0]) - 1) * 100).toFixed(0);
     line(
-      `  peak at ${MEMORY_BATCHES.join(' / ')} documents`,
-      `${MEMORY_BATCHES.map(megabytes).join(' / ')} MB (${growth}% from the first to the last)`,
+      `  peak at ${MEMORY_BATCHES.join(' / ')} documents (medians)`,
+      `${MEMORY_BATCHES.map((count) => megabytes(peakAt(count))).join(' / ')} MB (${growth}% from the first to the last)`,
     );
+    const spread = (count) => `${megabytes(Math.min(...peaksAt.get(count)))}–${megabytes(Math.max(...peaksAt.get(count)))}`;
+    line(`  each size's ${RUNS} runs, lowest to highest`, `${MEMORY_BATCHES.map(spread).join(' / ')} MB`);
     line('technical document (30 code blocks, 20 formulas, 3 diagrams)', `${median(technicalCold).toFixed(2)} s cold`);
     line('  its rebuild after one edit (diagrams cached)', `${median(technicalEdited).toFixed(2)} s`);
     const words = await wordCount(book);
