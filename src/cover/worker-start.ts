@@ -1,8 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileWithCache } from './code-cache.js';
+import { compileWithCache, runAsModule, writeCodeCache } from '../code-cache.js';
 
 /**
  * The cover worker's entry in the bundle (dist/cover-worker.js). Its code (worker-main.ts) is built
@@ -12,9 +9,7 @@ import { compileWithCache } from './code-cache.js';
  */
 const code = fileURLToPath(new URL('./cover-worker.cjs', import.meta.url));
 const { script } = compileWithCache(code);
-const loaded = { exports: {} as { warmedUp?: Promise<unknown> } };
-script.runInThisContext()(loaded.exports, createRequire(code), loaded, code, path.dirname(code));
+const loaded = runAsModule<{ warmedUp?: Promise<unknown> }>(script, code);
 
 // scripts/bundle.mjs runs this file once, outside a worker, to make the cache.
-if (process.env.GALLEY_MAKE_CODE_CACHE === '1')
-  void loaded.exports.warmedUp?.then(() => writeFileSync(`${code}.cache`, script.createCachedData()));
+if (process.env.GALLEY_MAKE_CODE_CACHE === '1') void loaded.warmedUp?.then(() => writeCodeCache(script, code));

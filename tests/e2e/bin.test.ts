@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileWithCache } from '../../src/cover/code-cache.js';
+import { compileWithCache } from '../../src/code-cache.js';
 import { CoverCache } from '../../src/cover/cover-cache.js';
 import { loadDocument } from '../../src/document/load.js';
 import { bookMetadata } from '../../src/epub/book-metadata.js';
@@ -141,9 +141,9 @@ describe('the galley bin (the bundle)', () => {
     ]);
   });
 
-  it('runs its cover worker from a code cache that this Node accepts, made by the build', () => {
-    const { cacheUsed } = compileWithCache(path.resolve('dist/cover-worker.cjs'));
-    expect(cacheUsed).toBe(true);
+  it('runs its code and its cover worker from code caches that this Node accepts, made by the build', () => {
+    for (const script of ['dist/galley.cjs', 'dist/cover-worker.cjs'])
+      expect(compileWithCache(path.resolve(script)).cacheUsed, script).toBe(true);
   });
 
   it('reports a bad document in one line and exits 1', async () => {
