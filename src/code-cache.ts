@@ -7,14 +7,15 @@ import vm from 'node:vm';
  * A CommonJS script (`file`) compiled with V8's code cache (`file`.cache) when there is one this
  * Node accepts, wrapped as Node wraps a module. Node 20 offers code caching for scripts, not for
  * ES modules. V8 checks a cache against its source's length only, so a cache older than its script
- * is not used. The script's `import()` calls load modules as Node's own loader does.
+ * is not used. The script cannot call `import()`: functions that V8 takes from a cache lose the
+ * loader a script is given for it (Node 20 then fails with "A dynamic import callback was not
+ * specified"), so what the script loads at run time it loads with require().
  */
 export function compileWithCache(file: string): { script: vm.Script; cacheUsed: boolean } {
   const cachedData = freshCache(file);
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
   const script = new vm.Script(wrapped, {
     filename: file,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     ...(cachedData ? { cachedData } : {}),
   });
   return { script, cacheUsed: cachedData !== undefined && !script.cachedDataRejected };

@@ -1,4 +1,5 @@
 import { access, constants, readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { GalleyError } from '../errors.js';
@@ -37,7 +38,9 @@ const CACHED_BROWSERS = ['chrome-headless-shell', 'chrome', 'chromium'];
 async function fromPuppeteerCache(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const cacheDir = env.PUPPETEER_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'puppeteer');
   if (!(await holdsAnInstall(cacheDir))) return undefined;
-  const { getInstalledBrowsers } = await import('@puppeteer/browsers');
+  // Its CommonJS build, required: an import() from galley's script (src/start.ts) makes Node warn
+  // that the loader it uses is experimental.
+  const { getInstalledBrowsers } = createRequire(import.meta.url)('@puppeteer/browsers') as typeof import('@puppeteer/browsers');
   const installed = await getInstalledBrowsers({ cacheDir }).catch(() => []);
   const ranked = installed
     .filter((browser) => CACHED_BROWSERS.includes(browser.browser))

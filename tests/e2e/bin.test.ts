@@ -146,6 +146,21 @@ describe('the galley bin (the bundle)', () => {
       expect(compileWithCache(path.resolve(script)).cacheUsed, script).toBe(true);
   });
 
+  it("looks in puppeteer's cache of browsers from the cached code, which loads what it needs without import()", async () => {
+    const cacheDir = path.join(dir, 'puppeteer-cache');
+    await mkdir(path.join(cacheDir, 'chrome', 'linux-1'), { recursive: true });
+    const { PUPPETEER_EXECUTABLE_PATH: _, ...env } = process.env;
+    const built = await run(
+      process.execPath,
+      [BIN, 'build', path.resolve('content/beyond-utopia.md'), '--format', 'pdf', '--out', 'cache-out'],
+      {
+        cwd: dir,
+        env: { ...env, PUPPETEER_CACHE_DIR: cacheDir },
+      },
+    );
+    expect(built.stderr).toMatch(/^built .*beyond-utopia\.pdf \(2 pages\)\n$/);
+  });
+
   it('reports a bad document in one line and exits 1', async () => {
     await writeFile(path.join(dir, 'bad.md'), '---js\n{ title: "x" }\n---\nText.\n');
     const result = await galley('build', 'bad.md', '--out', 'bad-out');
