@@ -177,7 +177,8 @@ async function makeCliCodeCache() {
   try {
     let result = run();
     if (result.status !== 0) result = run('--format', 'epub');
-    if (result.status !== 0) throw new Error(`the bundle could not build ${sample}:\n${result.stderr}`);
+    if (result.status !== 0 || result.stderr.includes('warning:'))
+      throw new Error(`the bundle could not build ${sample} cleanly:\n${result.stderr}`);
   } finally {
     await rm(out, { recursive: true, force: true });
   }

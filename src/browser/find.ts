@@ -38,8 +38,8 @@ const CACHED_BROWSERS = ['chrome-headless-shell', 'chrome', 'chromium'];
 async function fromPuppeteerCache(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const cacheDir = env.PUPPETEER_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'puppeteer');
   if (!(await holdsAnInstall(cacheDir))) return undefined;
-  // Its CommonJS build, required: an import() from galley's script (src/start.ts) makes Node warn
-  // that the loader it uses is experimental.
+  // Its CommonJS build, required: galley's code runs from a code cache (src/code-cache.ts), where
+  // import() fails.
   const { getInstalledBrowsers } = createRequire(import.meta.url)('@puppeteer/browsers') as typeof import('@puppeteer/browsers');
   const installed = await getInstalledBrowsers({ cacheDir }).catch(() => []);
   const ranked = installed

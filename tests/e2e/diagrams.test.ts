@@ -66,8 +66,8 @@ describe('mermaid diagrams', () => {
     const nodes = letterIds(10_000);
     const wide = await write('wide.md', `${FRONT}\`\`\`mermaid\nflowchart TB\n${nodes.join('\n')}\n\`\`\`\n`);
     const began = Date.now();
-    // Documents beside a timed-out one still build (the first test here): on a slow machine under
-    // the suite's load, one beside the 10,000-node layout ran out of its own 8 s too.
+    // That documents beside a failing one still build is the first test's: a good one built beside
+    // this 10,000-node layout, on a slow machine under the suite's load, ran out of its own 8 s too.
     const run = await runCli('build', tooLong, wide, '--out', out, '--timeout', '8', '--jobs', '2');
     expect(Date.now() - began).toBeLessThan(40_000);
     expect(run.code).toBe(1);
