@@ -163,8 +163,8 @@ await makeCliCodeCache();
 
 /**
  * galley's cache is made by building a sample article with the bin: both editions when a browser is
- * found, else the EPUB alone, which needs none. A cold build of the article then took 0.83 and
- * 0.87 × the time (two runs of 15 pairs, on 2 cores of an Intel Xeon); a batch of 100, the same time.
+ * found, else the EPUB alone, which needs none. A cold build of the article then took 0.79 × the
+ * time (10 pairs, on 2 cores of an Intel Xeon); a batch of 100, the same time.
  */
 async function makeCliCodeCache() {
   const out = await mkdtemp(path.join(os.tmpdir(), 'galley-code-cache-'));
