@@ -1,6 +1,6 @@
 // One JVM for every EPUBCheck run of a test run: it reads an EPUB path per line on stdin, runs
 // EPUBCheck's own command line on it (writing its JSON report to a file), and answers with one
-// line naming that file and the exit code. EPUBCheck's first check costs about 12 s (its schemas
+// line naming that file and the exit code. EPUBCheck's first check costs about 6 s (its schemas
 // and Saxon warming up); the ones after take well under a second.
 import com.adobe.epubcheck.tool.EpubChecker;
 import java.io.BufferedReader;
