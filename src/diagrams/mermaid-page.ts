@@ -1,14 +1,19 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { HTTPRequest, Page } from 'puppeteer-core';
 import { browserError } from '../browser/browser-errors.js';
 import { DRAWING, type PageSource } from '../browser/session.js';
+import { mark } from '../report/trace.js';
 
 const require = createRequire(import.meta.url);
 const MERMAID_PACKAGE = require.resolve('mermaid/package.json');
+const MERMAID_BUNDLE_URL = pathToFileURL(path.join(path.dirname(MERMAID_PACKAGE), 'dist', 'mermaid.min.js')).href;
+const EMPTY_PAGE = '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>';
 
 /** The mermaid that draws: its version is part of every diagram's cache key. */
 export const MERMAID_VERSION = (require(MERMAID_PACKAGE) as { version: string }).version;
@@ -46,12 +51,12 @@ export interface Drawing {
 
 /** Pages whose mermaid is loaded already: a page is pooled with its purpose, and keeps it. */
 const loaded = new WeakSet<Page>();
-let bundle: Promise<string> | undefined;
 
 /**
  * Draws diagrams in a page of the drawing context, the one kind of page where JavaScript runs: it
- * runs mermaid's own bundle and nothing else. The page loads nothing (every request is refused),
- * and a diagram's source reaches it only as a string argument, never as script.
+ * runs mermaid's own bundle and nothing else. The page loads that bundle and nothing else (every
+ * other request is refused), and a diagram's source reaches it only as a string argument, never
+ * as script.
  */
 export async function withMermaidPage<T>(
   pages: PageSource,
@@ -63,7 +68,7 @@ export async function withMermaidPage<T>(
   let refused: string[] = [];
   let usable = false;
   try {
-    await step(prepare(page, (url) => refused.push(url)));
+    await step(prepare(page, pages, (url) => refused.push(url)));
     const draw = async (id: string, source: string): Promise<Drawing> => {
       refused = [];
       const result = await step(page.evaluate(drawInPage, id, source, MERMAID_CONFIG));
@@ -79,23 +84,35 @@ export async function withMermaidPage<T>(
   }
 }
 
-async function prepare(page: Page, onRefused: (url: string) => void): Promise<void> {
+/**
+ * Loads mermaid in a new page from its file, which Chrome reads and compiles as it does any script:
+ * in a cold build that took 0.4–0.55 s, against 0.85 s for handing its 5.5 MB of source through
+ * DevTools. Only the empty page and the bundle are let through, and only while they load.
+ */
+async function prepare(page: Page, pages: PageSource, onRefused: (url: string) => void): Promise<void> {
+  const letThrough = new Set<string>();
   // The session takes a page's request listeners away when it is given back.
   await page.setRequestInterception(true);
   page.on('request', (request: HTTPRequest) => {
+    if (letThrough.has(request.url())) return void request.continue();
     onRefused(request.url());
     void request.abort('blockedbyclient');
   });
   if (loaded.has(page)) return;
   await page.setJavaScriptEnabled(true);
-  await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
-  await page.evaluate(await mermaidBundle());
+  const workDir = await (pages.pageDir?.() ?? mkdtemp(path.join(os.tmpdir(), 'galley-page-')));
+  try {
+    const emptyPage = path.join(workDir, 'drawing.html');
+    await writeFile(emptyPage, EMPTY_PAGE);
+    letThrough.add(pathToFileURL(emptyPage).href).add(MERMAID_BUNDLE_URL);
+    await page.goto(pathToFileURL(emptyPage).href, { waitUntil: 'load' });
+    await page.addScriptTag({ url: MERMAID_BUNDLE_URL });
+    mark('mermaid loaded');
+  } finally {
+    letThrough.clear();
+    await rm(workDir, { recursive: true, force: true });
+  }
   loaded.add(page);
-}
-
-function mermaidBundle(): Promise<string> {
-  bundle ??= readFile(path.join(path.dirname(MERMAID_PACKAGE), 'dist', 'mermaid.min.js'), 'utf8');
-  return bundle;
 }
 
 /**
