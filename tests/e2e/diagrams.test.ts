@@ -1,6 +1,8 @@
 import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIAGRAM_CACHE_DIR } from '../../src/output/paths.js';
 import { runCli } from '../helpers/cli.js';
@@ -125,6 +127,22 @@ describe('mermaid diagrams', () => {
     expect(refused.lines[0]).toBe(
       `${tracked}:8: the diagram loads https://example.com/tracker.png: galley draws diagrams without the network or files, so give the picture as an image of the document`,
     );
+
+    // The page that draws is a file, and mermaid's bundle is let through while it loads: a local
+    // file, the bundle's own included, is refused to a diagram all the same.
+    const bundle = pathToFileURL(createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js')).href;
+    for (const picture of [pathToFileURL(tracked).href, bundle]) {
+      const local = await write(
+        'local.md',
+        `${FRONT}\`\`\`mermaid\nflowchart LR\n  A --> C\n  C@{ img: "${picture}", label: "Local", pos: "t", w: 60, h: 60 }\n\`\`\`\n`,
+      );
+      const run = await runCli('build', local, '--out', out);
+      expect(run.code, run.lines.join('\n')).toBe(1);
+      expect(run.lines[0]).toMatch(
+        new RegExp(`^${local}:8: the diagram loads file:///.*: galley draws diagrams without the network or files`),
+      );
+      expect(await exists(path.join(out, 'local.pdf'))).toBe(false);
+    }
   });
 });
 
