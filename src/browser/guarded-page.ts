@@ -42,7 +42,7 @@ export async function withGuardedPage<T>(
   try {
     page = await pages.newPage(purpose);
     watch = pages.watchOf?.(page);
-    workDir = await (pages.pageDir?.() ?? mkdtemp(path.join(os.tmpdir(), 'galley-page-')));
+    workDir = await pageWorkDir(pages);
     await step(guardPage(page, [workDir, ...spec.allowedDirs], refused, spec.remoteAccess));
     if (spec.viewport && !sameViewport(page.viewport(), spec.viewport)) await step(page.setViewport(spec.viewport));
     await step(showHtml(page, spec.html, workDir));
@@ -55,6 +55,11 @@ export async function withGuardedPage<T>(
     if (page) await pages.release(page, usable);
     if (workDir) await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** A new folder for one page's files: in the run's folder when the source has one. The caller removes it. */
+export function pageWorkDir(pages: PageSource): Promise<string> {
+  return pages.pageDir?.() ?? mkdtemp(path.join(os.tmpdir(), 'galley-page-'));
 }
 
 function sameViewport(current: Viewport | null, wanted: Viewport): boolean {

@@ -16,10 +16,17 @@ const BLANK = '<!DOCTYPE html><meta charset="utf-8"><title></title>\n';
  * the policy is in place, for that reason (tests/e2e/security catches the other order).
  */
 export async function showHtml(page: Page, html: string, workDir: string): Promise<void> {
-  if (!page.url().startsWith('file:')) {
-    const blank = path.join(workDir, 'blank.html');
-    await writeFile(blank, BLANK);
-    await page.goto(pathToFileURL(blank).href, { waitUntil: 'load' });
-  }
+  if (!page.url().startsWith('file:')) await openBlankFile(page, workDir);
   await page.setContent(html, { waitUntil: 'load' });
+}
+
+/** The address of the empty file that openBlankFile writes in `workDir`. */
+export function blankFileUrl(workDir: string): string {
+  return pathToFileURL(path.join(workDir, 'blank.html')).href;
+}
+
+/** Writes an empty file in `workDir` and opens it: the page is then a file:// document, which may load the local files its request policy lets through. */
+export async function openBlankFile(page: Page, workDir: string): Promise<void> {
+  await writeFile(path.join(workDir, 'blank.html'), BLANK);
+  await page.goto(blankFileUrl(workDir), { waitUntil: 'load' });
 }

@@ -1,19 +1,19 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HTTPRequest, Page } from 'puppeteer-core';
 import { browserError } from '../browser/browser-errors.js';
+import { pageWorkDir } from '../browser/guarded-page.js';
 import { DRAWING, type PageSource } from '../browser/session.js';
+import { blankFileUrl, openBlankFile } from '../browser/show-html.js';
 import { mark } from '../report/trace.js';
 
 const require = createRequire(import.meta.url);
 const MERMAID_PACKAGE = require.resolve('mermaid/package.json');
 const MERMAID_BUNDLE_URL = pathToFileURL(path.join(path.dirname(MERMAID_PACKAGE), 'dist', 'mermaid.min.js')).href;
-const EMPTY_PAGE = '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>';
 
 /** The mermaid that draws: its version is part of every diagram's cache key. */
 export const MERMAID_VERSION = (require(MERMAID_PACKAGE) as { version: string }).version;
@@ -100,12 +100,10 @@ async function prepare(page: Page, pages: PageSource, onRefused: (url: string) =
   });
   if (loaded.has(page)) return;
   await page.setJavaScriptEnabled(true);
-  const workDir = await (pages.pageDir?.() ?? mkdtemp(path.join(os.tmpdir(), 'galley-page-')));
+  const workDir = await pageWorkDir(pages);
   try {
-    const emptyPage = path.join(workDir, 'drawing.html');
-    await writeFile(emptyPage, EMPTY_PAGE);
-    letThrough.add(pathToFileURL(emptyPage).href).add(MERMAID_BUNDLE_URL);
-    await page.goto(pathToFileURL(emptyPage).href, { waitUntil: 'load' });
+    letThrough.add(blankFileUrl(workDir)).add(MERMAID_BUNDLE_URL);
+    await openBlankFile(page, workDir);
     await page.addScriptTag({ url: MERMAID_BUNDLE_URL });
     mark('mermaid loaded');
   } finally {
