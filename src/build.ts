@@ -8,10 +8,11 @@ import { diagramFences } from './document/diagrams.js';
 import type { DocumentModel, Notice } from './document/model.js';
 import { CoverCache } from './cover/cover-cache.js';
 import { bookMetadata, coverBook } from './epub/book-metadata.js';
-import { coversBeingDrawn } from './cover/workers.js';
+import { coversBeingDrawn, coverWorkerRunning } from './cover/workers.js';
 import { generatedCover, makeCover } from './epub/cover.js';
 import type { DiagramCache } from './diagrams/diagram-cache.js';
 import { describeError, GalleyError } from './errors.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { RemoteImageCache } from './net/remote-images.js';
 import { optionsInOutputs, type BuildOptions } from './settings/build-options.js';
 import type { Format } from './settings/choices.js';
@@ -186,6 +187,7 @@ export class Builder {
     const collisions = new Map(namedAmong.map((file) => [file, outputCollision(outputNames, file)]));
     const closeBrowser = () => void this.#pool.close();
     stop?.addEventListener('abort', closeBrowser, { once: true });
+    if (files.length > 1) void coverWorkerRunning().then(boundHeapGrowth);
     try {
       await Promise.all(
         files.map(async (file) => {

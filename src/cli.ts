@@ -8,6 +8,7 @@ import { PAPER_SIZES, PDF_STANDARDS } from './settings/choices.js';
 import { DEFAULT_SPLIT_LEVEL, DEFAULTS } from './settings/defaults.js';
 import { FLAG_DEFAULTS, readBuildFlags, type BuildFlags, type ReadFlags } from './settings/flags-schema.js';
 import { mark, timeline } from './report/trace.js';
+import { allowHeapBound } from './heap-growth.js';
 import { GALLEY_VERSION } from './version.js';
 
 export interface Io {
@@ -42,6 +43,7 @@ export async function main(argv: string[], io: Io = processIo, stop: AbortSignal
   addBuildOptions(program.command('build').description('build Markdown files or folders into PDF and EPUB')).action(
     async (paths: string[], flags: BuildFlags) => {
       const read = readFlags(paths, flags, fail);
+      if (io === processIo) allowHeapBound();
       // The browser is started before the modules that build are loaded, and starts up meanwhile.
       const start = await startRun(read.options);
       const [{ build }, reporter] = await Promise.all([import('./build.js'), chooseReporter(read, io)]);

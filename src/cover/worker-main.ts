@@ -6,7 +6,7 @@ import { CoverFaces } from './cover-faces.js';
 import { type CoverBook, layOutCover } from './cover-layout.js';
 import { drawCover } from './draw-cover.js';
 import { warmUp } from './paint.js';
-import type { CoverJob, CoverReply } from './workers.js';
+import type { CoverJob, CoverReply, WorkerMessage } from './workers.js';
 
 /**
  * The worker thread that draws covers (see workers.ts): it sets the text, fills the template,
@@ -56,6 +56,9 @@ parentPort?.on('message', (job: CoverJob) => {
   jobs.push(job);
   if (!drawing) void drawInTurn();
 });
+
+// This thread's code is compiled (from its cache) and running: the main thread may now change V8's flags (heap-growth.ts).
+parentPort?.postMessage({ running: true } satisfies WorkerMessage);
 
 /**
  * One cover at a time, with a turn of the event loop after each. Node frees what a native addon

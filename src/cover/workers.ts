@@ -11,6 +11,8 @@ import type { CoverTemplate } from './draw-cover.js';
 
 export type CoverJob = { id: number; book: CoverBook; file: string; source: string };
 export type CoverReply = { id: number; cover: DrawnCover } | { id: number; error: string; place?: { file?: string; line?: number } };
+/** What the worker posts: a reply, or once, that its code runs. */
+export type WorkerMessage = CoverReply | { running: true };
 
 /**
  * The bundle's worker, beside this code in dist/. From the sources (the tests), covers are drawn
@@ -23,12 +25,20 @@ const WORKER_FILE = fileURLToPath(new URL('./cover-worker.js', import.meta.url))
 const HAS_WORKER = existsSync(WORKER_FILE);
 
 let worker: Worker | undefined;
+/** Settled once the worker runs its code, or has stopped. */
+let running: Promise<void> = Promise.resolve();
+let settleRunning = () => {};
 const waiting = new Map<number, { resolve: (reply: CoverReply) => void; reject: (error: Error) => void }>();
 let nextId = 0;
 
 /** Starts the worker, which opens the fonts and compiles resvg, before the first cover is asked for. */
 export function startCoverWorker(): void {
   if (HAS_WORKER) coverWorker();
+}
+
+/** Settled once the cover worker started runs its code (or has stopped); at once when none was started. */
+export function coverWorkerRunning(): Promise<void> {
+  return running;
 }
 
 /** How many covers have been asked for and not yet drawn. */
@@ -71,7 +81,11 @@ function coverWorker(): Worker {
   // 55 MB before it was collected. With 512 MB it collected so often that 100 covers, EPUB only,
   // took 1.19 × the time of 1024 MB's (3 pairs), for no clear gain in the peak.
   const started = new Worker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: 1024 } });
-  started.on('message', (reply: CoverReply) => {
+  running = new Promise((resolve) => {
+    settleRunning = resolve;
+  });
+  started.on('message', (reply: WorkerMessage) => {
+    if ('running' in reply) return settleRunning();
     const caller = waiting.get(reply.id);
     waiting.delete(reply.id);
     if (waiting.size === 0) started.unref();
@@ -87,6 +101,7 @@ function coverWorker(): Worker {
 
 function stopped(error: Error): void {
   worker = undefined;
+  settleRunning();
   for (const caller of waiting.values()) caller.reject(error);
   waiting.clear();
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CoverJob, CoverReply } from '../../src/cover/workers.js';
+import type { CoverJob, CoverReply, WorkerMessage } from '../../src/cover/workers.js';
 
 const WORKER = path.resolve('dist/cover-worker.js');
 const TEMPLATE = path.resolve('templates/cover.svg');
@@ -41,8 +41,9 @@ describe("the bundle's cover worker", () => {
     }, 10);
     const replies = await new Promise<CoverReply[]>((resolve, reject) => {
       const got: CoverReply[] = [];
-      worker.on('message', (reply: CoverReply) => {
+      worker.on('message', (reply: WorkerMessage) => {
         peak = Math.max(peak, process.memoryUsage().rss);
+        if ('running' in reply) return;
         got.push(reply);
         if (got.length === asked.length) resolve(got);
       });
