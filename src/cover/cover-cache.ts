@@ -3,15 +3,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as v from 'valibot';
-import { JsonCache } from '../output/file-cache.js';
+import { FileCache } from '../output/file-cache.js';
 import { GALLEY_VERSION } from '../version.js';
 import { coverFields } from './cover-fields.js';
 import type { CoverBook } from './cover-layout.js';
+import { PNG_SIGNATURE } from './png.js';
 
-const CachedCoverSchema = v.object({
-  png: v.pipe(v.string(), v.base64()),
-  warnings: v.array(v.string()),
-});
+const WarningsSchema = v.array(v.string());
+const NEWLINE = 0x0a;
 
 export interface DrawnCover {
   bytes: Uint8Array;
@@ -20,7 +19,7 @@ export interface DrawnCover {
 }
 
 /**
- * How many drawn covers (their JSON, about 270 KB each) a run keeps in memory; the folder keeps them
+ * How many drawn covers (about 200 KB each) a run keeps in memory; the folder keeps them
  * all, and a miss in memory reads its file. A batch draws each cover once, so holding 64 only grew
  * its memory (56 more covers, about 15 MB; 300 articles, one run each: Node's peak 6 to 27 MB
  * lower). Watch mode keeps the last few.
@@ -52,17 +51,17 @@ export function coverKey(book: CoverBook, templateSource: string): string {
  * loads neither the fonts nor the rasterizer. A cached file that does not parse is drawn again.
  */
 export class CoverCache {
-  readonly #entries: JsonCache<typeof CachedCoverSchema>;
+  readonly #entries: FileCache;
   /** Covers being drawn, by key. */
   readonly #drawing = new Map<string, Promise<DrawnCover>>();
 
   constructor(dir: string) {
-    this.#entries = new JsonCache(dir, CachedCoverSchema, MEMORY_ENTRIES);
+    this.#entries = new FileCache(dir, '.cover', MEMORY_ENTRIES);
   }
 
   async get(key: string): Promise<DrawnCover | undefined> {
-    const entry = await this.#entries.get(key);
-    return entry && { bytes: new Uint8Array(Buffer.from(entry.png, 'base64')), warnings: entry.warnings };
+    const file = await this.#entries.get(key);
+    return file && readCoverFile(file);
   }
 
   /** Whether a cover is kept for `key`, told at once: a miss can start drawing before anything else. */
@@ -81,6 +80,32 @@ export class CoverCache {
   }
 
   put(key: string, cover: DrawnCover): Promise<void> {
-    return this.#entries.put(key, { png: Buffer.from(cover.bytes).toString('base64'), warnings: cover.warnings });
+    return this.#entries.put(key, coverFile(cover));
+  }
+}
+
+/**
+ * A cached cover's file: its warnings, a line of JSON, then its PNG as it is. Kept as base64 in
+ * JSON, each cover made a string and a buffer of 270 KB more, in memory that a batch's heaps then kept.
+ */
+function coverFile(cover: DrawnCover): Uint8Array {
+  return Buffer.concat([Buffer.from(`${JSON.stringify(cover.warnings)}\n`), cover.bytes]);
+}
+
+/** The cover in a cached file, or undefined for a file that is not one (it is drawn again). */
+function readCoverFile(file: Uint8Array): DrawnCover | undefined {
+  const end = file.indexOf(NEWLINE);
+  if (end < 0) return undefined;
+  const warnings = v.safeParse(WarningsSchema, jsonOrUndefined(Buffer.from(file.buffer, file.byteOffset, end).toString('utf8')));
+  const bytes = file.subarray(end + 1);
+  const png = bytes.byteLength > PNG_SIGNATURE.byteLength && PNG_SIGNATURE.equals(bytes.subarray(0, PNG_SIGNATURE.byteLength));
+  return warnings.success && png ? { bytes, warnings: warnings.output } : undefined;
+}
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

@@ -67,7 +67,7 @@ describe('bad input', () => {
     // The covers' cache holds whole files only.
     expect((await readdir(path.join(out, '.galley-cache'), { recursive: true })).sort()).toEqual([
       'covers',
-      expect.stringMatching(/^covers\/[0-9a-f]{64}\.json$/),
+      expect.stringMatching(/^covers\/[0-9a-f]{64}\.cover$/),
     ]);
   });
 

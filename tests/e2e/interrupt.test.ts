@@ -87,7 +87,7 @@ describe('Ctrl-C during a batch (the compiled bin, as a user runs it)', () => {
     const files = (await readdir(out)).filter((name) => name !== '.galley-cache');
     // The covers' cache, written as the outputs are, holds whole files only.
     const cached = await readdir(path.join(out, '.galley-cache', 'covers')).catch(() => [] as string[]);
-    expect(cached.filter((name) => !/^[0-9a-f]{64}\.json$/.test(name))).toEqual([]);
+    expect(cached.filter((name) => !/^[0-9a-f]{64}\.cover$/.test(name))).toEqual([]);
     expect(
       files.every((name) => /^article-\d\d\.(pdf|epub|manifest\.json)$/.test(name)),
       files.join(' '),

@@ -38,18 +38,24 @@ describe('cover', () => {
     expect(drawn.bytes.byteLength).toBeLessThan(250_000);
     expect(drawn.alt).toMatch(/^Documentary reveals perilous path for North Korean defectors\. An award-winning documentary/);
     const [entry] = await readdir(cacheDir);
-    expect(entry).toMatch(/^[0-9a-f]{64}\.json$/);
+    expect(entry).toMatch(/^[0-9a-f]{64}\.cover$/);
+    // The entry is its warnings, a line of JSON, then the PNG's bytes as they are.
+    const file = await readFile(path.join(cacheDir, entry!));
+    const end = file.indexOf(0x0a);
+    expect(JSON.parse(file.subarray(0, end).toString('utf8'))).toEqual([]);
+    expect(new Uint8Array(file.subarray(end + 1))).toEqual(new Uint8Array(drawn.bytes));
 
     // A cached cover is used as it is: a changed entry shows, a broken one is drawn again.
-    const cached = JSON.parse(await readFile(path.join(cacheDir, entry!), 'utf8')) as { png: string; warnings: string[] };
-    await writeFile(path.join(cacheDir, entry!), JSON.stringify({ ...cached, warnings: ['from the cache'] }));
+    await writeFile(path.join(cacheDir, entry!), Buffer.concat([Buffer.from('["from the cache"]\n'), file.subarray(end + 1)]));
     const again = await makeCover(doc, bookMetadata(doc), await loadTemplates(), new CoverCache(cacheDir));
     expect(again.warnings).toEqual([{ message: 'from the cache' }]);
     expect(new Uint8Array(again.bytes)).toEqual(new Uint8Array(drawn.bytes));
-    await writeFile(path.join(cacheDir, entry!), '{"png": 1');
-    const redrawn = await makeCover(doc, bookMetadata(doc), await loadTemplates(), new CoverCache(cacheDir));
-    expect(redrawn.warnings).toEqual([]);
-    expect(new Uint8Array(redrawn.bytes)).toEqual(new Uint8Array(drawn.bytes));
+    for (const broken of ['{"png": 1', '[]\nnot a PNG', '[1]\n\x89PNG\r\n\x1a\n.']) {
+      await writeFile(path.join(cacheDir, entry!), broken, 'latin1');
+      const redrawn = await makeCover(doc, bookMetadata(doc), await loadTemplates(), new CoverCache(cacheDir));
+      expect(redrawn.warnings, broken).toEqual([]);
+      expect(new Uint8Array(redrawn.bytes), broken).toEqual(new Uint8Array(drawn.bytes));
+    }
   });
 
   it('a cover template that fails fails its document, naming the template', async () => {
