@@ -85,8 +85,8 @@ export class CoverCache {
 }
 
 /**
- * A cached cover's file: its warnings, a line of JSON, then its PNG as it is. Kept as base64 in
- * JSON, each cover made a string and a buffer of 270 KB more, in memory that a batch's heaps then kept.
+ * A cached cover's file: its warnings, a line of JSON, then its PNG as it is. As base64 in JSON,
+ * an entry was a third larger, and each cover made a 270 KB string and as large a buffer more.
  */
 function coverFile(cover: DrawnCover): Uint8Array {
   return Buffer.concat([Buffer.from(`${JSON.stringify(cover.warnings)}\n`), cover.bytes]);
