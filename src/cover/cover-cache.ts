@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as v from 'valibot';
-import { FileCache } from '../output/file-cache.js';
+import { FileCache, safeJson } from '../output/file-cache.js';
 import { GALLEY_VERSION } from '../version.js';
 import { coverFields } from './cover-fields.js';
 import type { CoverBook } from './cover-layout.js';
@@ -96,16 +96,8 @@ function coverFile(cover: DrawnCover): Uint8Array {
 function readCoverFile(file: Uint8Array): DrawnCover | undefined {
   const end = file.indexOf(NEWLINE);
   if (end < 0) return undefined;
-  const warnings = v.safeParse(WarningsSchema, jsonOrUndefined(Buffer.from(file.buffer, file.byteOffset, end).toString('utf8')));
+  const warnings = v.safeParse(WarningsSchema, safeJson(Buffer.from(file.buffer, file.byteOffset, end).toString('utf8')));
   const bytes = file.subarray(end + 1);
   const png = bytes.byteLength > PNG_SIGNATURE.byteLength && PNG_SIGNATURE.equals(bytes.subarray(0, PNG_SIGNATURE.byteLength));
   return warnings.success && png ? { bytes, warnings: warnings.output } : undefined;
-}
-
-function jsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -83,7 +83,8 @@ export class JsonCache<Schema extends v.GenericSchema> {
   }
 }
 
-function safeJson(text: string): unknown {
+/** The value of a JSON text, or undefined when it is not JSON. */
+export function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
